@@ -1,0 +1,1 @@
+"""The access-request domain: org model, policies, request lifecycle, persistence ports."""

@@ -1,0 +1,57 @@
+"""ISO-8601 durations ("P180D", "P2W", "PT12H", "P1Y6M") as used by max_duration caps.
+
+Months and years are calendar units: "P1M" from 31 January ends on the last day of
+February, so a duration is applied to a start instant rather than turned into seconds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+_ISO = re.compile(
+    r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class IsoDuration:
+    months: int = 0
+    days: int = 0
+    seconds: int = 0
+    text: str = ""
+
+    def after(self, start: datetime) -> datetime:
+        """The instant this duration after `start` (calendar-aware for months)."""
+        moved = _add_months(start, self.months) if self.months else start
+        return moved + timedelta(days=self.days, seconds=self.seconds)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_iso_duration(text: str) -> IsoDuration:
+    """Parse an ISO-8601 duration; ValueError with a readable message when it is not one."""
+    match = _ISO.match(text.strip().upper())
+    if match is None:
+        raise ValueError(f'"{text}" is not an ISO-8601 duration (e.g. P30D, P2W, PT12H)')
+    g = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
+    parsed = IsoDuration(
+        months=g["y"] * 12 + g["mo"],
+        days=g["w"] * 7 + g["d"],
+        seconds=g["h"] * 3600 + g["mi"] * 60 + g["s"],
+        text=text.strip(),
+    )
+    if parsed.months == parsed.days == parsed.seconds == 0:
+        raise ValueError(f'"{text}" is a zero duration')
+    return parsed
+
+
+def _add_months(start: datetime, months: int) -> datetime:
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)

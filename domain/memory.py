@@ -1,0 +1,196 @@
+"""An in-memory unit of work with real transaction semantics, for tests and evals.
+
+Work happens on copies; `commit` publishes them, `rollback` (or leaving the block
+without committing) throws them away. It honours the same contract as the SQL store
+(`tests/integration/test_store_contract.py` runs both).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from domain.errors import ConcurrentUpdate, DomainError
+from domain.org import HeldGrant, Identity, OrgData
+from domain.orgcheck import key
+from domain.ports import SyncReport
+from domain.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
+
+
+@dataclass
+class _State:
+    requests: dict[str, AccessRequest] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
+    org: OrgData | None = None
+    org_version: int = 0
+    keys: dict[str, datetime] = field(default_factory=dict)
+
+
+class _Requests:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def add(self, request: AccessRequest) -> None:
+        self._s.requests[request.id] = request.model_copy(deep=True)
+
+    def get(self, request_id: str) -> AccessRequest | None:
+        found = self._s.requests.get(request_id)
+        return found.model_copy(deep=True) if found else None
+
+    def save(self, request: AccessRequest) -> None:
+        stored = self._s.requests.get(request.id)
+        if stored is None or stored.version != request.version:
+            raise ConcurrentUpdate(f"request {request.id} changed underneath; try again")
+        request.version += 1
+        self._s.requests[request.id] = request.model_copy(deep=True)
+
+    def _all(self) -> list[AccessRequest]:
+        return sorted(
+            (r.model_copy(deep=True) for r in self._s.requests.values()),
+            key=lambda r: (r.created_at, r.id),
+        )
+
+    def by_idempotency_key(self, key_: str) -> list[AccessRequest]:
+        return [r for r in self._all() if r.idempotency_key == key_]
+
+    def open_for(self, beneficiary: str) -> list[AccessRequest]:
+        return [r for r in self._all() if key(r.beneficiary) == key(beneficiary) and r.is_open]
+
+    def awaiting(self, approver: str) -> list[AccessRequest]:
+        out = []
+        for r in self._all():
+            step = r.current_step
+            if r.state is State.SUBMITTED and step and key(approver) in map(key, step.approvers):
+                out.append(r)
+        return out
+
+    def by_requester(self, requester: str, *, open_only: bool = False) -> list[AccessRequest]:
+        return [
+            r
+            for r in self._all()
+            if key(requester) in (key(r.requester), key(r.beneficiary))
+            and (r.is_open or not open_only)
+        ]
+
+    def in_state(self, state: str, *, limit: int = 500) -> list[AccessRequest]:
+        return [r for r in self._all() if r.state.value == state][:limit]
+
+    def due_for_expiry(self, now: datetime) -> list[AccessRequest]:
+        return [
+            r
+            for r in self._all()
+            if r.state is State.FULFILLED
+            and r.kind is RequestKind.GRANT
+            and r.end is not None
+            and r.end <= now
+        ]
+
+
+class _Audit:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def append(self, event: AuditEvent) -> None:
+        self._s.audit.append(event.model_copy(update={"id": len(self._s.audit) + 1}))
+
+    def for_request(self, request_id: str) -> list[AuditEvent]:
+        return [e for e in self._s.audit if e.request_id == request_id]
+
+    def since(self, after_id: int = 0, *, limit: int = 1000) -> list[AuditEvent]:
+        return [e for e in self._s.audit if (e.id or 0) > after_id][:limit]
+
+
+class _Org:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def load(self) -> OrgData | None:
+        return self._s.org.model_copy(deep=True) if self._s.org else None
+
+    def replace(self, data: OrgData) -> SyncReport:
+        self._s.org = data.model_copy(deep=True)
+        self._s.org_version += 1
+        return SyncReport({"people": (len(data.people), 0, 0)})
+
+    def version(self) -> int:
+        return self._s.org_version
+
+    def _identity(self, identity_id: str) -> Identity:
+        assert self._s.org is not None, "no org loaded"
+        for ident in self._s.org.identities:
+            if key(ident.id) == key(identity_id):
+                return ident
+        raise DomainError(f"no identity {identity_id}", code="unknown_identity")
+
+    def add_grant(self, identity_id: str, entitlement_id: str, expires: datetime | None) -> None:
+        ident = self._identity(identity_id)
+        ident.grants = [g for g in ident.grants if key(g.entitlement) != key(entitlement_id)]
+        ident.grants.append(HeldGrant(entitlement=entitlement_id, expires=expires))
+        self._s.org_version += 1
+
+    def remove_grant(self, identity_id: str, entitlement_id: str) -> None:
+        ident = self._identity(identity_id)
+        ident.grants = [g for g in ident.grants if key(g.entitlement) != key(entitlement_id)]
+        self._s.org_version += 1
+
+    def add_identity(self, identity: Identity) -> None:
+        assert self._s.org is not None, "no org loaded"
+        self._s.org.identities.append(identity.model_copy(deep=True))
+        self._s.org_version += 1
+
+
+class _Keys:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def claim(self, key_: str, at: datetime) -> bool:
+        if key_ in self._s.keys:
+            return False
+        self._s.keys[key_] = at
+        return True
+
+
+class InMemoryUnitOfWork:
+    def __init__(self, org: OrgData | None = None) -> None:
+        self._committed = _State(org=org, org_version=1 if org else 0)
+        self._depth = 0
+        self._bind(self._committed)
+
+    def _bind(self, state: _State) -> None:
+        self._work = state
+        self.requests = _Requests(state)
+        self.audit = _Audit(state)
+        self.org = _Org(state)
+        self.keys = _Keys(state)
+
+    def __enter__(self) -> Self:
+        if self._depth == 0:
+            self._bind(copy.deepcopy(self._committed))
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.rollback()
+
+    def commit(self) -> None:
+        self._committed = copy.deepcopy(self._work)
+
+    def rollback(self) -> None:
+        self._bind(copy.deepcopy(self._committed))
+
+    @property
+    def committed_audit(self) -> list[AuditEvent]:
+        return list(self._committed.audit)
+
+
+__all__ = ["OPEN_STATES", "ConcurrentUpdate", "InMemoryUnitOfWork"]

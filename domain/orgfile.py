@@ -1,0 +1,119 @@
+"""Read, check and write org data files (shared/specs/org-data.md).
+
+`parse_org(text)` either returns a fully checked `OrgData` whose references all use
+the ids as their targets wrote them, or raises `InvalidOrgData` listing every problem
+with its path in the file. Nothing here touches storage: callers validate first and
+write only a file that passed, which is what keeps a rejected import from changing
+the database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from domain.errors import InvalidOrgData
+from domain.org import OrgData
+from domain.orgcheck import check_references
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate mapping keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def load_document(text: str) -> Any:
+    """YAML or JSON (JSON is YAML's subset, but its error messages are clearer)."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidOrgData([f"(file): not valid JSON: {exc}"]) from exc
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        raise InvalidOrgData([f"(file): not valid YAML: {exc}"]) from exc
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _schema_problems(error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not str(p).startswith("function-"))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif item["type"] == "missing":
+            message = "required"
+        problems.append(f"{format_path(loc)}: {message}")
+    return problems
+
+
+def parse_org(text: str) -> OrgData:
+    document = load_document(text)
+    if not isinstance(document, dict):
+        raise InvalidOrgData(["(top level): expected a mapping with an 'org' key"])
+    try:
+        data = OrgData.model_validate(document)
+    except ValidationError as exc:
+        raise InvalidOrgData(_schema_problems(exc)) from exc
+    problems = check_references(data)
+    if problems:
+        raise InvalidOrgData(problems)
+    return data
+
+
+def read_org_file(path: Path) -> OrgData:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidOrgData([f"(file): cannot read {path}: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidOrgData([f"(file): {path} is not UTF-8 text"]) from exc
+    return parse_org(text)
+
+
+def dump_org(data: OrgData, *, as_json: bool = False) -> str:
+    """The file form: defaults left out, grants without expiry written as plain ids."""
+    document = data.model_dump(mode="json", exclude_defaults=True)
+    document["org"] = data.org.model_dump(mode="json", exclude_none=True)
+    for identity in document.get("identities", []):
+        identity["grants"] = [
+            g["entitlement"] if set(g) == {"entitlement"} else g for g in identity.get("grants", [])
+        ]
+        if not identity["grants"]:
+            del identity["grants"]
+    if as_json:
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,146 @@
+"""The ports the domain talks through: clock, storage, connectors.
+
+Adapters live in `domain/store/` (SQLAlchemy), `domain/memory.py` (in-memory, for
+tests and the eval runner) and `domain/connectors/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.org import Identity, OrgData
+from domain.requests import AccessRequest, AuditEvent, RequestItem
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime (UTC)."""
+        ...
+
+
+class SystemClock:
+    """The only place the wall clock is read; injected at the composition root."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class FixedClock:
+    """A clock for tests and evals that moves only when told to."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.current = self.current + timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What an org import changed, per table: added, updated, removed."""
+
+    changes: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [
+            f"{table}: +{a} ~{u} -{r}" for table, (a, u, r) in self.changes.items() if a or u or r
+        ]
+        return "; ".join(parts) or "no changes"
+
+
+class RequestRepository(Protocol):
+    def add(self, request: AccessRequest) -> None: ...
+    def get(self, request_id: str) -> AccessRequest | None: ...
+    def save(self, request: AccessRequest) -> None:
+        """Persist changes; raise ConcurrentUpdate if `version` moved underneath."""
+        ...
+
+    def by_idempotency_key(self, key: str) -> list[AccessRequest]: ...
+    def open_for(self, beneficiary: str) -> list[AccessRequest]: ...
+    def awaiting(self, approver: str) -> list[AccessRequest]: ...
+    def by_requester(self, requester: str, *, open_only: bool = False) -> list[AccessRequest]: ...
+    def in_state(self, state: str, *, limit: int = 500) -> list[AccessRequest]: ...
+    def due_for_expiry(self, now: datetime) -> list[AccessRequest]: ...
+
+
+class AuditLog(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
+    def for_request(self, request_id: str) -> list[AuditEvent]: ...
+    def since(self, after_id: int = 0, *, limit: int = 1000) -> list[AuditEvent]: ...
+
+
+class OrgRepository(Protocol):
+    def load(self) -> OrgData | None: ...
+    def replace(self, data: OrgData) -> SyncReport: ...
+    def version(self) -> int:
+        """Bumped on every change, so readers know when to rebuild their Directory."""
+        ...
+
+    def add_grant(
+        self, identity_id: str, entitlement_id: str, expires: datetime | None
+    ) -> None: ...
+    def remove_grant(self, identity_id: str, entitlement_id: str) -> None: ...
+    def add_identity(self, identity: Identity) -> None: ...
+
+
+class IdempotencyKeys(Protocol):
+    def claim(self, key: str, at: datetime) -> bool:
+        """True the first time a key is seen, False ever after (durable dedupe)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    requests: RequestRepository
+    audit: AuditLog
+    org: OrgRepository
+    keys: IdempotencyKeys
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    PENDING = "pending"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FulfillmentResult:
+    outcome: Outcome
+    message: str = ""
+    identity_id: str | None = None
+
+
+class Connector(Protocol):
+    """Carries out a grant or a revocation in the target application."""
+
+    name: str
+
+    def grant(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
+    def revoke(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
+
+
+class Connectors(Protocol):
+    def for_app(self, app_id: str) -> Connector: ...
+
+
+def ids(requests: Sequence[AccessRequest]) -> list[str]:
+    return [r.id for r in requests]
