@@ -1,0 +1,332 @@
+"""`build_proposal`: the whole ask resolved into one proposal, or what still needs the user.
+
+It runs every other tool in a fixed order — beneficiary, what access, which grants,
+which accounts, how long, why, who approves — and stops at nothing: each slot it
+cannot settle becomes a `Problem` with its candidates, and a request that cannot be
+made at all becomes a `refusal` with a stable code. It never guesses between
+candidates and never submits.
+"""
+
+from __future__ import annotations
+
+from domain.access_like import access_like
+from domain.errors import DomainError
+from domain.orgcheck import key
+from domain.policy import check_on_behalf
+from domain.requests import AccessLikeKind
+from tools.approvers import route_for
+from tools.base import Candidate, Tool, ToolContext
+from tools.duration import DurationInput, DurationOutput, duration
+from tools.find import (
+    Matches,
+    entitlement_label,
+    match_person,
+    match_role,
+    match_title,
+)
+from tools.proposal_items import place_items
+from tools.proposal_models import (
+    AccessLikeRef,
+    PersonRef,
+    Problem,
+    Proposal,
+    ProposalInput,
+    RouteGroup,
+)
+from tools.reasons import match_reason
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str, choices: list[Candidate] | None = None) -> None:
+        super().__init__(message)
+        self.problem = Problem(code=code, message=message, choices=choices or [])
+
+
+def build_proposal(ctx: ToolContext, inp: ProposalInput) -> Proposal:
+    """Resolve a whole ask — beneficiary, access like a person/title/role or named
+    grants, accounts, duration, reason — into the proposal the confirmation card shows.
+    `status` is "ready" when nothing needs the user, "needs_input" with `problems`
+    (each with the slot to ask about and its candidates), or "refused" with `refusal`."""
+    requester = _person_ref(ctx, ctx.requester_id)
+    proposal = Proposal(status="needs_input", kind=inp.kind, requester=requester)
+    try:
+        _fill(ctx, inp, proposal)
+    except Refused as refusal:
+        proposal.refusal = refusal.problem
+        proposal.status = "refused"
+        return proposal
+    proposal.status = "needs_input" if proposal.problems else "ready"
+    return proposal
+
+
+def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
+    d = ctx.directory
+    me = d.person(ctx.requester_id)
+    if me is None or not me.active:
+        raise Refused("unknown_requester", "I can't find you as an active person in this org.")
+    p.beneficiary = _beneficiary(ctx, inp, p)
+    p.reason_text = inp.reason
+    p.reason = match_reason(d.reasons, inp.reason)
+    wanted = _wanted(ctx, inp, p)
+    if wanted is not None and p.beneficiary is not None:
+        place_items(ctx, inp, p, wanted, Refused)
+    if p.kind == "grant":
+        ids = [i.entitlement_id for i in p.items]
+        p.duration = duration(ctx, DurationInput(text=inp.duration or "", entitlement_ids=ids))
+        if p.duration.status in ("missing", "needs_end", "error"):
+            p.problems.append(_duration_problem(p.duration))
+    if p.beneficiary is not None and p.items and not p.problems:
+        p.routes = _routes(ctx, p)
+    _warnings(p)
+
+
+def _person_ref(ctx: ToolContext, person_id: str) -> PersonRef:
+    person = ctx.directory.person(person_id)
+    if person is None:
+        return PersonRef(id=person_id, name=person_id)
+    return PersonRef(id=person.id, name=person.name, title=person.title)
+
+
+def _ask(
+    p: Proposal,
+    slot: str,
+    code: str,
+    message: str,
+    matches: Matches | None = None,
+    *,
+    multiple: bool = False,
+    choices: list[Candidate] | None = None,
+) -> None:
+    found = choices if choices is not None else _candidates(matches)
+    p.problems.append(
+        Problem(
+            slot=slot,
+            code=code,
+            message=message,
+            choices=found,
+            multiple=multiple,
+        )
+    )
+
+
+def _candidates(matches: Matches | None) -> list[Candidate]:
+    if matches is None:
+        return []
+    return [Candidate(id=h.id, label=h.id, score=h.score) for h in matches.hits]
+
+
+def _people_choices(ctx: ToolContext, matches: Matches) -> list[Candidate]:
+    out = []
+    for hit in matches.hits:
+        person = ctx.directory.person(hit.id)
+        if person is None:
+            continue
+        detail = " · ".join(x for x in (person.title, person.department) if x)
+        if not person.active:
+            detail += " · no longer active"
+        out.append(Candidate(id=person.id, label=person.name, score=hit.score, detail=detail))
+    return out
+
+
+def _beneficiary(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> PersonRef | None:
+    text = (inp.beneficiary or "").strip()
+    if not text or key(text) in {"me", "myself", "i", "self"}:
+        return p.requester
+    found = match_person(ctx.directory, text, ctx.requester_id)
+    if found.id is None:
+        if found.match == "none":
+            raise Refused("unknown_person", f'I couldn\'t find anyone called "{text}".')
+        _ask(
+            p,
+            "beneficiary",
+            "ambiguous_person",
+            f'Who do you mean by "{text}"?',
+            choices=_people_choices(ctx, found),
+        )
+        return None
+    try:
+        check_on_behalf(ctx.directory, ctx.requester_id, found.id)
+    except DomainError as exc:
+        raise Refused(exc.code, exc.message) from exc
+    return _person_ref(ctx, found.id)
+
+
+def _wanted(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> list[str] | None:
+    """Entitlement ids the ask is about, or None when a problem stops us knowing."""
+    kind = inp.access_like
+    if kind is None:
+        kind = "custom" if inp.entitlements else None
+    if kind is None:
+        if inp.reference:
+            _ask(
+                p,
+                "access_like",
+                "which_kind",
+                f'Do you mean access like the person, job title or role "{inp.reference}"?',
+            )
+        else:
+            _ask(
+                p,
+                "entitlements",
+                "what_access",
+                "What access do you need? Name an app (and level), or say whose access "
+                "you'd like to match.",
+            )
+        return None
+    if p.kind == "revoke" or kind == "custom":
+        p.access_like = AccessLikeRef(kind="custom", label="custom")
+        return _named(ctx, inp, p, pool=None)
+    ref = _reference(ctx, inp, p, kind)
+    if ref is None or p.beneficiary is None:
+        return None
+    p.access_like = ref
+    try:
+        diff = access_like(
+            ctx.directory,
+            kind=AccessLikeKind(kind),
+            reference=ref.ref,
+            beneficiary=p.beneficiary.id,
+            now=ctx.now,
+        )
+    except DomainError as exc:
+        raise Refused(exc.code, exc.message) from exc
+    p.offered = [
+        Candidate(id=e, label=entitlement_label(ctx.directory, e), score=100)
+        for e in diff.entitlements
+    ]
+    if not diff.entitlements:
+        raise Refused(
+            "nothing_requestable",
+            f"There is nothing to request: you already have everything {ref.label} "
+            "has that can be requested here."
+            if p.beneficiary.id == ctx.requester_id
+            else f"There is nothing to request: {p.beneficiary.name} already has "
+            f"everything {ref.label} has that can be requested here.",
+        )
+    if inp.entitlements:
+        return _named(ctx, inp, p, pool=list(diff.entitlements))
+    if inp.select_all or kind != "person" or len(diff.entitlements) == 1:
+        return list(diff.entitlements)
+    _ask(
+        p,
+        "entitlements",
+        "choose_grants",
+        f"{ref.label} has {len(diff.entitlements)} grants you don't. Which do you need "
+        "(some, or all of them)?",
+        choices=p.offered,
+        multiple=True,
+    )
+    return None
+
+
+def _reference(
+    ctx: ToolContext, inp: ProposalInput, p: Proposal, kind: str
+) -> AccessLikeRef | None:
+    d = ctx.directory
+    text = (inp.reference or "").strip()
+    label = {"person": "person", "job_title": "job title", "role": "role"}[kind]
+    if not text:
+        _ask(p, "reference", "no_reference", f"Access like which {label}?")
+        return None
+    if kind == "person":
+        found = match_person(d, text, ctx.requester_id)
+        if found.id is None:
+            if found.match == "none":
+                raise Refused("unknown_person", f'I couldn\'t find anyone called "{text}".')
+            _ask(
+                p,
+                "reference",
+                "ambiguous_person",
+                f'Which "{text}" do you mean?',
+                choices=_people_choices(ctx, found),
+            )
+            return None
+        person = d.person(found.id)
+        assert person is not None
+        if not person.active:
+            raise Refused(
+                "reference_terminated",
+                f"{person.name} is no longer active, so I can't copy their access. "
+                "Name a current colleague, a job title or a role instead.",
+            )
+        if p.beneficiary and key(person.id) == key(p.beneficiary.id):
+            raise Refused("same_person", "That's the same person: there is nothing to copy.")
+        return AccessLikeRef(kind="person", ref=person.id, label=person.name)
+    finder = match_title if kind == "job_title" else match_role
+    found = finder(d, text)
+    if found.id is None:
+        if found.match == "none":
+            raise Refused(f"unknown_{kind}", f'I couldn\'t find a {label} called "{text}".')
+        _ask(
+            p,
+            "reference",
+            f"ambiguous_{kind}",
+            f'Which {label} do you mean by "{text}"?',
+            choices=[
+                Candidate(id=h.id, label=_ref_label(ctx, kind, h.id), score=h.score)
+                for h in found.hits
+            ],
+        )
+        return None
+    return AccessLikeRef(kind=kind, ref=found.id, label=_ref_label(ctx, kind, found.id))
+
+
+def _ref_label(ctx: ToolContext, kind: str, ref: str) -> str:
+    if kind == "role":
+        role = ctx.directory.role(ref)
+        return role.name if role else ref
+    return ref
+
+
+def _named(
+    ctx: ToolContext, inp: ProposalInput, p: Proposal, pool: list[str] | None
+) -> list[str] | None:
+    """Entitlements named in words, within `pool` when narrowing an access-like diff."""
+    from tools.proposal_named import resolve_named
+
+    return resolve_named(ctx, inp, p, pool, refuse=Refused, ask=_ask)
+
+
+def _duration_problem(d: DurationOutput) -> Problem:
+    if d.status == "error":
+        return Problem(slot="duration", code="bad_duration", message=d.message)
+    if d.status == "needs_end":
+        return Problem(
+            slot="duration",
+            code="needs_end",
+            message='Until when do you need it? (a date, or e.g. "for 2 weeks")',
+        )
+    offer = "permanent, or " if d.permanent_allowed else ""
+    return Problem(
+        slot="duration",
+        code="no_duration",
+        message=f'For how long do you need it? ({offer}e.g. "for 2 weeks", "until Friday")',
+    )
+
+
+def _routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
+    assert p.beneficiary is not None
+    groups: dict[str, RouteGroup] = {}
+    for item in p.items:
+        route = route_for(ctx, p.beneficiary.id, item.entitlement_id)
+        if route.error:
+            raise Refused("no_approver", route.error)
+        signature = repr([(s.rule, s.approvers) for s in route.steps])
+        group = groups.setdefault(signature, RouteGroup(entitlement_ids=[], steps=route.steps))
+        group.entitlement_ids.append(item.entitlement_id)
+    return list(groups.values())
+
+
+def _warnings(p: Proposal) -> None:
+    for item in p.items:
+        if item.privileged:
+            p.warnings.append(f"{item.label} is privileged access.")
+    if p.duration and p.duration.capped and p.duration.message:
+        p.warnings.append(p.duration.message)
+    for left in p.left_out:
+        p.warnings.append(f"{left.label} left out: {left.why}")
+    if len(p.routes) > 1:
+        p.warnings.append(f"This becomes {len(p.routes)} requests, one per approval route.")
+
+
+BUILD_PROPOSAL = Tool("build_proposal", build_proposal, ProposalInput, Proposal)
