@@ -6,6 +6,7 @@ A tool is a plain function `fn(ctx, inp) -> out` with pydantic models for `inp` 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,7 +62,7 @@ class Tool(Generic[InT, OutT]):
 
     @property
     def description(self) -> str:
-        return (self.fn.__doc__ or "").strip()
+        return inspect.cleandoc(self.fn.__doc__ or "")
 
     def json_schema(self) -> dict[str, Any]:
         return {
