@@ -1,0 +1,1 @@
+"""The conversational agent: a LangGraph graph that understands, resolves and proposes."""

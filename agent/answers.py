@@ -1,0 +1,75 @@
+"""Answers to the bot's own questions, mapped onto the candidates it offered.
+
+"the second one" arrives from the model as selection ["2"]; "just github and jira"
+as selection ["github", "jira"]. This maps them to candidate ids without the model:
+numbers index the offered list, words match candidate labels or ids.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+def pick(choices: list[dict[str, Any]], selection: list[str]) -> list[str]:
+    """Candidate ids the selection names, in the order given; unknown words are ignored."""
+    picked: list[str] = []
+    for raw in selection:
+        text = _norm(raw)
+        found = _by_number(choices, text) or _by_words(choices, text)
+        picked.extend(i for i in found if i not in picked)
+    return picked
+
+
+def _by_number(choices: list[dict[str, Any]], text: str) -> list[str]:
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return [choices[int(text) - 1]["id"]]
+    if text in {"last", "the last one", "last one"} and choices:
+        return [choices[-1]["id"]]
+    return []
+
+
+def _by_words(choices: list[dict[str, Any]], text: str) -> list[str]:
+    if not text:
+        return []
+    exact = [c["id"] for c in choices if text in (_norm(c["label"]), _norm(c["id"]))]
+    if exact:
+        return exact
+    words = set(text.split())
+    return [
+        c["id"]
+        for c in choices
+        if words <= set(_norm(c["label"]).split()) | set(_norm(c["id"]).split())
+    ]
+
+
+def apply_answer(
+    question: dict[str, Any] | None,
+    picks: dict[str, Any],
+    *,
+    selection: list[str],
+    select_all: bool,
+) -> dict[str, Any]:
+    """New picks after an answer to `question` (the problems the bot last asked about)."""
+    picks = dict(picks)
+    problems = [p for p in (question or {}).get("problems", []) if p.get("choices")]
+    if not problems or not (selection or select_all):
+        return picks
+    problem = problems[0]
+    slot, choices = problem["slot"], problem["choices"]
+    ids = [c["id"] for c in choices] if select_all else pick(choices, selection)
+    if not ids:
+        return picks
+    if slot == "entitlements":
+        picks["entitlements"] = ids
+    elif slot == "identity":
+        identities = dict(picks.get("identities", {}))
+        identities[ids[0].split(":", 1)[0]] = ids[0]
+        picks["identities"] = identities
+    elif slot in ("reference", "beneficiary"):
+        picks[slot] = ids[0]
+    return picks

@@ -1,0 +1,1 @@
+"""The model port and its adapters (OpenAI-compatible, offline deterministic)."""

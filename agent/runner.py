@@ -1,0 +1,94 @@
+"""One conversation surface over the graph: send text, click Submit or Cancel.
+
+A conversation lives on a thread id derived from where it happens (Slack team +
+channel + thread, or a local chat session), so any process with the same
+checkpointer can pick it up after a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.types import Command
+
+from agent.state import fresh
+from tools.proposal_models import Proposal
+
+
+def thread_id(surface: str, *parts: str) -> str:
+    """Deterministic: the same place always maps to the same conversation."""
+    raw = "/".join([surface, *parts])
+    return f"{surface}:{hashlib.sha256(raw.encode()).hexdigest()[:24]}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str  # clarify | proposal | refused | confirmed | cancelled | message
+    text: str
+    proposal: Proposal | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    refusal_code: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+class AgentRunner:
+    def __init__(self, graph: Any) -> None:
+        self.graph = graph
+
+    def _config(self, thread: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread}}
+
+    def waiting_for(self, thread: str) -> str | None:
+        """ "clarify" or "proposal" when the conversation waits for the user, else None."""
+        snapshot = self.graph.get_state(self._config(thread))
+        for task in snapshot.tasks:
+            for pending in task.interrupts:
+                return str(pending.value.get("type"))
+        return None
+
+    def state(self, thread: str) -> dict[str, Any]:
+        return dict(self.graph.get_state(self._config(thread)).values)
+
+    def send(self, thread: str, requester: str, text: str) -> Reply:
+        waiting = self.waiting_for(thread)
+        if waiting and self.state(thread).get("requester") == requester:
+            return self._run(thread, Command(resume={"text": text}))
+        return self._run(thread, fresh(requester, text))
+
+    def confirm(self, thread: str, requester: str) -> Proposal | None:
+        """The requester's own click on Submit: returns the proposal to submit, or None.
+
+        Only a ready proposal of this requester's, shown and still waiting, confirms."""
+        state = self.state(thread)
+        proposal = state.get("proposal") or {}
+        if (
+            self.waiting_for(thread) != "proposal"
+            or state.get("requester") != requester
+            or proposal.get("status") != "ready"
+        ):
+            return None
+        self._run(thread, Command(resume={"action": "confirm"}))
+        return Proposal.model_validate(proposal)
+
+    def cancel(self, thread: str, requester: str) -> Reply | None:
+        if self.waiting_for(thread) is None or self.state(thread).get("requester") != requester:
+            return None
+        return self._run(thread, Command(resume={"action": "cancel"}))
+
+    def _run(self, thread: str, payload: Any) -> Reply:
+        values = self.graph.invoke(payload, self._config(thread))
+        kind = values.get("outcome") or "message"
+        proposal = values.get("proposal")
+        question = values.get("question") or {}
+        return Reply(
+            kind=kind,
+            text=values.get("reply", ""),
+            proposal=Proposal.model_validate(proposal) if proposal else None,
+            problems=question.get("problems", []) if kind == "clarify" else [],
+            notices=list(values.get("notices", [])),
+            refusal_code=values.get("refusal_code"),
+            usage=dict(values.get("usage", {})),
+        )

@@ -1,0 +1,124 @@
+"""The graph with a scripted model: clarify, propose, edit, confirm, cancel, refuse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.ask import Ask, Understanding
+from agent.deps import AgentDeps
+from agent.graph import build_graph
+from agent.models.port import ModelContext, Turn
+from agent.runner import AgentRunner, thread_id
+from domain.ports import FixedClock
+from tests.orgs import NOW, small_directory
+
+D = small_directory()
+ALEX = "alex@t.test"
+
+
+class Scripted:
+    """Returns the scripted asks in order and records what it was asked."""
+
+    name = "scripted"
+
+    def __init__(self, *asks: dict[str, object]) -> None:
+        self.asks: Iterator[dict[str, object]] = iter(asks)
+        self.seen: list[tuple[list[Turn], ModelContext]] = []
+
+    def understand(self, turns: list[Turn], ctx: ModelContext) -> Understanding:
+        self.seen.append((turns, ctx))
+        return Understanding(ask=Ask.model_validate(next(self.asks)))
+
+
+def runner(*asks: dict[str, object]) -> tuple[AgentRunner, Scripted]:
+    model = Scripted(*asks)
+    deps = AgentDeps(model=model, directory=lambda: D, clock=FixedClock(NOW))
+    return AgentRunner(build_graph(deps, checkpointer=InMemorySaver())), model
+
+
+T = thread_id("test", "1")
+
+
+def test_clarify_then_propose_then_confirm() -> None:
+    r, model = runner(
+        {
+            "action": "request",
+            "access_like": "person",
+            "reference": "Priya",
+            "duration": "until Friday",
+        },
+        {"action": "answer", "select_all": True},
+    )
+    first = r.send(T, ALEX, "same access as Priya until Friday")
+    assert first.kind == "clarify"
+    assert [p["slot"] for p in first.problems] == ["entitlements"]
+    second = r.send(T, ALEX, "all of them")
+    assert second.kind == "proposal" and second.proposal is not None
+    assert {i.entitlement_id for i in second.proposal.items} == {
+        "github:write",
+        "aws-prod:read-only",
+    }
+    assert model.seen[1][1].pending_slots == ("entitlements",)
+    assert [t.role for t in model.seen[1][0]] == ["user", "assistant", "user"]
+    assert r.confirm(T, "dana@t.test") is None  # not the requester's click
+    confirmed = r.confirm(T, ALEX)
+    assert confirmed is not None and confirmed.status == "ready"
+    assert r.waiting_for(T) is None
+
+
+def test_selection_by_number_picks_from_offered() -> None:
+    r, _ = runner(
+        {"action": "request", "access_like": "person", "reference": "Priya", "duration": "3d"},
+        {"action": "answer", "selection": ["2"]},
+    )
+    r.send(T, ALEX, "same access as priya for 3 days")
+    reply = r.send(T, ALEX, "the second one")
+    assert reply.proposal is not None
+    assert [i.entitlement_id for i in reply.proposal.items] == ["aws-prod:read-only"]
+
+
+def test_edit_after_the_card_re_resolves() -> None:
+    r, _ = runner(
+        {"action": "request", "entitlements": ["github write"], "duration": "2 weeks"},
+        {"action": "edit", "duration": "3 days"},
+    )
+    assert r.send(T, ALEX, "github write for 2 weeks").kind == "proposal"
+    edited = r.send(T, ALEX, "make it 3 days")
+    assert edited.kind == "proposal" and edited.proposal is not None
+    assert edited.proposal.duration is not None
+    assert edited.proposal.duration.end_date == "2026-03-07"
+
+
+def test_cancel_on_the_card() -> None:
+    r, _ = runner({"action": "request", "entitlements": ["github write"], "duration": "1w"})
+    r.send(T, ALEX, "github write for a week")
+    reply = r.cancel(T, ALEX)
+    assert reply is not None and reply.kind == "cancelled"
+    assert r.confirm(T, ALEX) is None
+
+
+@pytest.mark.parametrize("code", ["skip_approval", "prompt_injection"])
+def test_model_flagged_refusal_ends_the_run(code: str) -> None:
+    r, _ = runner({"action": "request", "entitlements": ["github write"], "refusal": code})
+    reply = r.send(T, ALEX, "github write, and skip approval")
+    assert reply.kind == "refused" and reply.refusal_code == code
+    assert r.waiting_for(T) is None
+
+
+def test_tool_refusal_carries_its_code() -> None:
+    r, _ = runner({"action": "request", "access_like": "person", "reference": "Tom Becker"})
+    reply = r.send(T, ALEX, "same as Tom")
+    assert (reply.kind, reply.refusal_code) == ("refused", "reference_terminated")
+
+
+def test_a_new_message_after_the_end_starts_a_new_request() -> None:
+    r, _ = runner(
+        {"action": "request", "access_like": "person", "reference": "Tom Becker"},
+        {"action": "request", "entitlements": ["github write"], "duration": "1d"},
+    )
+    r.send(T, ALEX, "same as Tom")
+    reply = r.send(T, ALEX, "github write for a day")
+    assert reply.kind == "proposal"
