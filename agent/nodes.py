@@ -71,6 +71,8 @@ class Nodes:
             pending_question=question_text(problems) if problems else None,
             pending_slots=tuple(p.get("slot") or "" for p in problems),
             choices=tuple(c["label"] for p in problems[:1] for c in p.get("choices", [])),
+            stage=_stage(state),
+            now=self.deps.clock.now().isoformat(),
         )
 
     # --- resolve: deterministic tools only ----------------------------------------------
@@ -139,6 +141,13 @@ class Nodes:
                 {"role": "user", "text": _text(answer)},
             ],
         }
+
+
+def _stage(state: AgentState) -> str:
+    if state.get("question"):
+        return "clarify"
+    proposal = state.get("proposal") or {}
+    return "proposal" if proposal.get("status") == "ready" else "new"
 
 
 def proposal_input(ask: dict[str, Any], picks: dict[str, Any]) -> ProposalInput:

@@ -23,6 +23,8 @@ class ModelContext:
     reasons: tuple[str, ...] = ()
     pending_question: str | None = None  # what the bot asked last, if anything
     pending_slots: tuple[str, ...] = ()  # the slots that question is about
+    stage: str = "new"  # "new" | "clarify" (a question is open) | "proposal" (a card is shown)
+    now: str = ""  # ISO instant, so relative durations can be read
     choices: tuple[str, ...] = field(default_factory=tuple)  # options it offered
 
 

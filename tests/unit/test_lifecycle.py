@@ -20,7 +20,12 @@ from domain.submission import Draft, cancel, submit
 from tests.orgs import NOW, small_org
 
 ALEX, DANA, OMAR, SAM, PRIYA, INES = (
-    "alex@t.test", "dana@t.test", "omar@t.test", "sam@t.test", "priya@t.test", "ines@t.test",
+    "alex@t.test",
+    "dana@t.test",
+    "omar@t.test",
+    "sam@t.test",
+    "priya@t.test",
+    "ines@t.test",
 )
 
 
@@ -43,8 +48,14 @@ def draft(*ents: str, end_days: int | None = 7, **kw: object) -> Draft:
     ]
     end = NOW + timedelta(days=end_days) if end_days else None
     return Draft.model_validate(
-        {"requester": ALEX, "beneficiary": ALEX, "items": items, "end": end,
-         "reason": "New project", **kw}
+        {
+            "requester": ALEX,
+            "beneficiary": ALEX,
+            "items": items,
+            "end": end,
+            "reason": "New project",
+            **kw,
+        }
     )
 
 
@@ -53,10 +64,18 @@ def _ids() -> object:
     return lambda: f"AR-{next(n)}"
 
 
-def submit_one(uow: InMemoryUnitOfWork, clock: FixedClock, d: Draft | None = None,
-               **kw: object) -> AccessRequest:
-    made = submit(uow=uow, directory=directory(uow), draft=d or draft("github:write"),
-                  actor=ALEX, clock=clock, new_id=_ids(), **kw)  # type: ignore[arg-type]
+def submit_one(
+    uow: InMemoryUnitOfWork, clock: FixedClock, d: Draft | None = None, **kw: object
+) -> AccessRequest:
+    made = submit(
+        uow=uow,
+        directory=directory(uow),
+        draft=d or draft("github:write"),
+        actor=ALEX,
+        clock=clock,
+        new_id=_ids(),
+        **kw,
+    )  # type: ignore[arg-type]
     assert len(made) == 1
     return made[0]
 
@@ -76,8 +95,9 @@ def test_submit_records_route_and_audit(env: tuple[InMemoryUnitOfWork, FixedCloc
 def test_only_the_requester_submits(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
     uow, clock = env
     with pytest.raises(NotAllowed):
-        submit(uow=uow, directory=directory(uow), draft=draft("github:write"), actor=DANA,
-               clock=clock)
+        submit(
+            uow=uow, directory=directory(uow), draft=draft("github:write"), actor=DANA, clock=clock
+        )
     assert actions(uow) == []
 
 
@@ -144,8 +164,12 @@ def test_steps_run_in_order_and_only_eligible_approvers_decide(
     done = approve(uow=uow, request_id=rid, approver=OMAR, clock=clock, comment="ok")
     assert done.state is State.APPROVED
     assert actions(uow) == [
-        "request.submitted", "decision.refused", "decision.refused",
-        "step.approved", "step.approved", "request.approved",
+        "request.submitted",
+        "decision.refused",
+        "decision.refused",
+        "step.approved",
+        "step.approved",
+        "request.approved",
     ]
 
 
@@ -176,13 +200,28 @@ def test_approve_with_changes_shortens_and_drops(
     rid = submit_one(uow, clock, d=d).id
     shorter = NOW + timedelta(days=2)
     with pytest.raises(DomainError, match="shorten"):
-        approve(uow=uow, request_id=rid, approver=DANA, clock=clock,
-                changes=Changes(end=NOW + timedelta(days=30)))
+        approve(
+            uow=uow,
+            request_id=rid,
+            approver=DANA,
+            clock=clock,
+            changes=Changes(end=NOW + timedelta(days=30)),
+        )
     with pytest.raises(DomainError, match="reject instead"):
-        approve(uow=uow, request_id=rid, approver=DANA, clock=clock,
-                changes=Changes(drop=("aws-prod:read-only", "aws-prod:power-user")))
-    request = approve(uow=uow, request_id=rid, approver=DANA, clock=clock,
-                      changes=Changes(end=shorter, drop=("aws-prod:power-user",)))
+        approve(
+            uow=uow,
+            request_id=rid,
+            approver=DANA,
+            clock=clock,
+            changes=Changes(drop=("aws-prod:read-only", "aws-prod:power-user")),
+        )
+    request = approve(
+        uow=uow,
+        request_id=rid,
+        approver=DANA,
+        clock=clock,
+        changes=Changes(end=shorter, drop=("aws-prod:power-user",)),
+    )
     assert request.end == shorter
     assert [i.entitlement_id for i in request.active_items] == ["aws-prod:read-only"]
 
@@ -207,10 +246,12 @@ def _granted(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
     waiting = fulfill(uow=uow, request_id=rid, connectors=connectors, clock=clock)
     assert waiting.state is State.FULFILLING  # manual: a task for the owners
     with pytest.raises(NotAllowed):
-        complete_task(uow=uow, directory=directory(uow), request_id=rid, actor=ALEX,
-                      clock=clock, success=True)
-    return complete_task(uow=uow, directory=directory(uow), request_id=rid, actor=OMAR,
-                         clock=clock, success=True)
+        complete_task(
+            uow=uow, directory=directory(uow), request_id=rid, actor=ALEX, clock=clock, success=True
+        )
+    return complete_task(
+        uow=uow, directory=directory(uow), request_id=rid, actor=OMAR, clock=clock, success=True
+    )
 
 
 def test_manual_fulfillment_records_the_grant_with_its_end(
@@ -229,8 +270,15 @@ def test_failed_task_fails_the_request(env: tuple[InMemoryUnitOfWork, FixedClock
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
     fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
-    request = complete_task(uow=uow, directory=directory(uow), request_id=rid, actor=SAM,
-                            clock=clock, success=False, note="no licence left")
+    request = complete_task(
+        uow=uow,
+        directory=directory(uow),
+        request_id=rid,
+        actor=SAM,
+        clock=clock,
+        success=False,
+        note="no licence left",
+    )
     assert request.state is State.FAILED and request.items[0].note == "no licence left"
 
 
@@ -239,8 +287,15 @@ def test_new_account_is_created_on_fulfillment(env: tuple[InMemoryUnitOfWork, Fi
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
     fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
-    request = complete_task(uow=uow, directory=directory(uow), request_id=rid, actor=SAM,
-                            clock=clock, success=True, username="alex.meyer")
+    request = complete_task(
+        uow=uow,
+        directory=directory(uow),
+        request_id=rid,
+        actor=SAM,
+        clock=clock,
+        success=True,
+        username="alex.meyer",
+    )
     assert request.items[0].identity_id == "aws-prod:alex.meyer"
     assert [i.id for i in directory(uow).identities_in(ALEX, "aws-prod")] == ["aws-prod:alex.meyer"]
 
@@ -261,10 +316,22 @@ def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedC
     uow, clock = env
     rid = _granted(uow, clock).id
     with pytest.raises(NotAllowed):
-        revoke(uow=uow, directory=directory(uow), request_id=rid, actor=PRIYA, clock=clock,
-               connectors=ConnectorRegistry())
-    request = revoke(uow=uow, directory=directory(uow), request_id=rid, actor=INES, clock=clock,
-                     connectors=ConnectorRegistry())
+        revoke(
+            uow=uow,
+            directory=directory(uow),
+            request_id=rid,
+            actor=PRIYA,
+            clock=clock,
+            connectors=ConnectorRegistry(),
+        )
+    request = revoke(
+        uow=uow,
+        directory=directory(uow),
+        request_id=rid,
+        actor=INES,
+        clock=clock,
+        connectors=ConnectorRegistry(),
+    )
     assert request is not None and request.state is State.REVOKED
 
 
@@ -275,6 +342,11 @@ def test_a_failed_transition_leaves_no_audit_event(
     rid = submit_one(uow, clock).id
     before = actions(uow)
     with pytest.raises(DomainError):
-        approve(uow=uow, request_id=rid, approver=DANA, clock=clock,
-                changes=Changes(end=NOW - timedelta(days=1)))
+        approve(
+            uow=uow,
+            request_id=rid,
+            approver=DANA,
+            clock=clock,
+            changes=Changes(end=NOW - timedelta(days=1)),
+        )
     assert actions(uow) == before

@@ -67,21 +67,29 @@ def test_app_without_approval_defaults_to_manager() -> None:
 
 
 def test_owner_asking_for_himself_goes_to_his_manager() -> None:
-    steps = approval_route(D, "github:write", requester_id="omar@t.test", beneficiary_id="omar@t.test")
+    steps = approval_route(
+        D, "github:write", requester_id="omar@t.test", beneficiary_id="omar@t.test"
+    )
     assert steps[1].approvers == ("ceo@t.test",)
     assert "Omar Haddad cannot approve" in steps[1].note
 
 
 def test_group_member_removed_but_others_remain() -> None:
-    steps = approval_route(D, "github:admin", requester_id="sam@t.test", beneficiary_id="sam@t.test")
+    steps = approval_route(
+        D, "github:admin", requester_id="sam@t.test", beneficiary_id="sam@t.test"
+    )
     assert steps[2].approvers == ("omar@t.test",)
 
 
 def test_manager_requesting_for_report_is_not_the_manager_step() -> None:
-    steps = approval_route(D, "github:write", requester_id="dana@t.test", beneficiary_id="alex@t.test")
+    steps = approval_route(
+        D, "github:write", requester_id="dana@t.test", beneficiary_id="alex@t.test"
+    )
     assert steps[0].approvers == ("ceo@t.test",)
 
 
 def test_no_manager_is_refused_not_approved() -> None:
     with pytest.raises(NoApprover, match="has no active manager"):
-        approval_route(D, "aws-prod:read-only", requester_id="ceo@t.test", beneficiary_id="ceo@t.test")
+        approval_route(
+            D, "aws-prod:read-only", requester_id="ceo@t.test", beneficiary_id="ceo@t.test"
+        )

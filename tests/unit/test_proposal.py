@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.orgs import NOW, small_directory
 from tools.base import PendingLookup, ToolContext
 from tools.proposal import build_proposal
 from tools.proposal_models import Proposal, ProposalInput
-from tests.orgs import NOW, small_directory
 
 D = small_directory()
 
@@ -20,10 +20,12 @@ class Pending(PendingLookup):
         return self.ids
 
 
-def propose(requester: str = "alex@t.test", pending: set[str] | None = None,
-            **ask: object) -> Proposal:
-    ctx = ToolContext(directory=D, requester_id=requester, now=NOW,
-                      pending=Pending(pending or set()))
+def propose(
+    requester: str = "alex@t.test", pending: set[str] | None = None, **ask: object
+) -> Proposal:
+    ctx = ToolContext(
+        directory=D, requester_id=requester, now=NOW, pending=Pending(pending or set())
+    )
     return build_proposal(ctx, ProposalInput.model_validate(ask))
 
 
@@ -32,8 +34,9 @@ def slots(p: Proposal) -> list[str | None]:
 
 
 def test_custom_ask_is_ready_with_route_and_end() -> None:
-    p = propose(entitlements=["github write"], duration="for 2 weeks",
-                reason="payments migration project")
+    p = propose(
+        entitlements=["github write"], duration="for 2 weeks", reason="payments migration project"
+    )
     assert p.status == "ready", p.problems
     assert [(i.entitlement_id, i.identity_id) for i in p.items] == [
         ("github:write", "github:alex-m")
@@ -50,14 +53,16 @@ def test_like_a_person_asks_which_grants_then_takes_all() -> None:
     p = propose(access_like="person", reference="Priya", duration="permanent", select_all=True)
     assert p.status == "ready"
     assert {i.entitlement_id: i.identity_id for i in p.items} == {
-        "github:write": "github:alex-m", "aws-prod:read-only": "new",
+        "github:write": "github:alex-m",
+        "aws-prod:read-only": "new",
     }
     assert p.duration is not None and p.duration.capped  # AWS Production caps at 14 days
 
 
 def test_like_a_person_narrowed_by_app() -> None:
-    p = propose(access_like="person", reference="priya raman", entitlements=["github"],
-                duration="3 days")
+    p = propose(
+        access_like="person", reference="priya raman", entitlements=["github"], duration="3 days"
+    )
     assert p.status == "ready" and [i.entitlement_id for i in p.items] == ["github:write"]
 
 
@@ -107,8 +112,12 @@ def test_revoke_needs_no_duration() -> None:
 
 
 def test_manager_asks_for_a_report() -> None:
-    p = propose(requester="dana@t.test", beneficiary="Alex", entitlements=["github write"],
-                duration="1 week")
+    p = propose(
+        requester="dana@t.test",
+        beneficiary="Alex",
+        entitlements=["github write"],
+        duration="1 week",
+    )
     assert p.status == "ready" and p.beneficiary is not None
     assert p.beneficiary.id == "alex@t.test"
     assert p.routes[0].steps[0].approvers == ["ceo@t.test"]  # Dana can't approve her own ask
@@ -118,6 +127,10 @@ def test_two_accounts_in_one_app_are_asked_about() -> None:
     p = propose(requester="omar@t.test", entitlements=["github write"], duration="1 week")
     assert slots(p) == ["identity"]
     assert [c.id for c in p.problems[0].choices] == ["github:omar", "github:omar-bot"]
-    p = propose(requester="omar@t.test", entitlements=["github write"], duration="1 week",
-                identities={"github": "github:omar-bot"})
+    p = propose(
+        requester="omar@t.test",
+        entitlements=["github write"],
+        duration="1 week",
+        identities={"github": "github:omar-bot"},
+    )
     assert p.status == "ready" and p.items[0].identity_id == "github:omar-bot"

@@ -1,0 +1,173 @@
+"""Find the people, titles, roles, apps and levels a message mentions.
+
+Words are matched against the same name index the find tools use: longest exact
+n-gram first (full names, emails, Slack mentions, app aliases, role and title names,
+"SREs"), then single first/last names, then near spellings of words that are not
+everyday English. Spans carry the words as typed; the tools resolve them later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from domain.directory import Directory
+from tools.matching import NameIndex, loose, name_index, normalize, title_form
+
+Kind = Literal["person", "title", "role", "app", "entitlement"]
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+
+# Everyday words never read as a name, even when a person or app is called so.
+COMMON = frozenset(
+    """
+    a about access account accounts actually add admin after all also am an and any app
+    apps are as at back be because been being both but by can could day days do does done
+    edit end eod every everything for friday from get gets give given go going grant grants
+    has have he her him his hour hours how i i'm if in into is it its just last least like
+    make me migration mine minutes monday month months more my need needs new next no not
+    now of on one only or other our out over own permanent permanently please project read
+    reason remove request revoke rights role same saturday she should so some staff
+    standard sunday team temp temporary than thanks that the their them then there these
+    they this through thursday till to today tomorrow too tuesday until up us use user want
+    wants was we wednesday week weeks well what when which who why will with work would
+    write year years yes you your
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: Kind
+    start: int
+    end: int
+    text: str
+    ids: tuple[str, ...]
+    fuzzy: bool = False
+
+
+@dataclass
+class Reading:
+    words: list[str]
+    spans: list[Span] = field(default_factory=list)
+
+    def of(self, kind: Kind) -> list[Span]:
+        return [s for s in self.spans if s.kind == kind]
+
+    def before(self, span: Span, n: int = 4) -> list[str]:
+        return self.words[max(0, span.start - n) : span.start]
+
+    def after(self, span: Span, n: int = 3) -> list[str]:
+        return self.words[span.end : span.end + n]
+
+
+def tokenize(text: str) -> tuple[list[str], dict[str, str]]:
+    """Normalised words; mentions and emails survive as single placeholder words."""
+    kept: dict[str, str] = {}
+
+    def hold(m: re.Match[str]) -> str:
+        token = f"zzkept{len(kept)}"
+        kept[token] = m.group()
+        return f" {token} "
+
+    return normalize(_MENTION.sub(hold, text)).split(), kept
+
+
+def read(directory: Directory, text: str) -> Reading:
+    idx = name_index(directory)
+    words, kept = tokenize(text)
+    reading = Reading(words)
+    taken = [False] * len(words)
+    longest = max(6, idx.app_words)
+    for n in range(longest, 0, -1):
+        for i in range(len(words) - n + 1):
+            if any(taken[i : i + n]):
+                continue
+            span = _exact(idx, words, i, n, kept)
+            if span is not None:
+                reading.spans.append(span)
+                taken[i : i + n] = [True] * n
+    _fuzzy(idx, reading, taken)
+    reading.spans.sort(key=lambda s: s.start)
+    return reading
+
+
+def _exact(idx: NameIndex, words: list[str], i: int, n: int, kept: dict[str, str]) -> Span | None:
+    gram = " ".join(words[i : i + n])
+    if n == 1 and gram in kept:
+        raw = kept[gram]
+        return Span("person", i, i + 1, raw, ())
+    checks: list[tuple[Kind, dict[str, dict[str, float]], str]] = [
+        ("person", idx.people.exact, gram),
+        ("app", idx.apps.exact, gram),
+        ("role", idx.roles.exact, loose(gram)),
+        ("title", idx.titles.exact, title_form(gram)),
+    ]
+    for kind, table, form in checks:
+        if n == 1 and gram in COMMON:
+            break
+        found = table.get(form)
+        if found and (n > 1 or kind != "title" or len(gram) > 2):
+            return Span(kind, i, i + n, gram, tuple(found))
+    ents = idx.entitlements.exact.get(gram)
+    if ents and len(ents) == 1 and gram not in COMMON:
+        return Span("entitlement", i, i + n, gram, tuple(ents))
+    if n == 1 and gram not in COMMON and len(gram) > 2 and gram in idx.people.words:
+        return Span("person", i, i + 1, gram, tuple(sorted(idx.people.words[gram])))
+    return None
+
+
+def _fuzzy(idx: NameIndex, reading: Reading, taken: list[bool]) -> None:
+    """Near spellings of leftover words that are not everyday English (typos in names)."""
+    for i, word in enumerate(reading.words):
+        if taken[i] or len(word) < 4 or word in COMMON or word.isdigit():
+            continue
+        for kind, choices in (("app", idx.apps.choices), ("person", idx.people.vocabulary)):
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=80)
+            if best is None:
+                continue
+            ids = _ids_for(idx, kind, best[0])
+            reading.spans.append(Span(kind, i, i + 1, word, ids, fuzzy=True))  # type: ignore[arg-type]
+            taken[i] = True
+            break
+
+
+def _ids_for(idx: NameIndex, kind: str, form: str) -> tuple[str, ...]:
+    if kind == "app":
+        return tuple(idx.apps.exact.get(form, {}))
+    return tuple(sorted(idx.people.words.get(form, set())))
+
+
+def levels_near(directory: Directory, reading: Reading, app: Span) -> list[str]:
+    """Level words (an entitlement name, slug or alias of that app) close to the app."""
+    idx = name_index(directory)
+    app_key = app.ids[0].casefold() if app.ids else ""
+    levels = idx.levels.get(app_key)
+    if levels is None:
+        return []
+    found: list[str] = []
+    lo, hi = max(0, app.start - 4), min(len(reading.words), app.end + 4)
+    occupied = {i for s in reading.spans if s is not app for i in range(s.start, s.end)}
+    for n in (3, 2, 1):
+        for i in range(lo, hi - n + 1):
+            if any(j in occupied or app.start <= j < app.end for j in range(i, i + n)):
+                continue
+            gram = " ".join(reading.words[i : i + n])
+            if gram in levels.exact and not _nearer_app(reading, i, app):
+                found.append(gram)
+                occupied.update(range(i, i + n))
+    return found
+
+
+def _nearer_app(reading: Reading, i: int, app: Span) -> bool:
+    mine = min(abs(i - app.start), abs(i - (app.end - 1)))
+    for other in reading.of("app"):
+        if other is app:
+            continue
+        theirs = min(abs(i - other.start), abs(i - (other.end - 1)))
+        if theirs < mine or (theirs == mine and other.start < app.start):
+            return True
+    return False
