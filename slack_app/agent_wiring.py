@@ -1,0 +1,43 @@
+"""Wiring the agent from settings: the model backend, the checkpointer, the runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.checkpoint import make_checkpointer
+from agent.deps import AgentDeps
+from agent.graph import build_graph
+from agent.models.offline import OfflineModel
+from agent.models.port import Model
+from agent.runner import AgentRunner
+from slack_app.bootstrap import Runtime
+from slack_app.services.requests import StorePending
+from slack_app.settings import Settings
+
+
+def make_model(settings: Settings, runtime: Runtime) -> Model:
+    offline = OfflineModel(runtime.directory)
+    if settings.model_backend == "offline":
+        return offline
+    from agent.models.openai_compat import OpenAIModel
+
+    if not settings.openai_api_key:
+        raise ValueError("ACCESS_AGENT_MODEL=openai needs OPENAI_API_KEY")
+    return OpenAIModel(
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        fallback=offline,
+        timeout=settings.openai_timeout,
+    )
+
+
+def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentRunner:
+    deps = AgentDeps(
+        model=make_model(runtime.settings, runtime),
+        directory=runtime.directory,
+        clock=runtime.clock,
+        pending=lambda: StorePending(runtime),
+    )
+    saver = checkpointer or make_checkpointer(runtime.settings.database_url)
+    return AgentRunner(build_graph(deps, checkpointer=saver))

@@ -1,0 +1,1 @@
+"""The local chat: the same graph and services as Slack, in a terminal."""

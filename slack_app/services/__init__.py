@@ -1,0 +1,1 @@
+"""Use cases as the edges call them: chat and Slack share these, so both behave alike."""

@@ -1,0 +1,138 @@
+"""Submitting a confirmed proposal, deciding, and closing manual tasks, from any surface.
+
+These are the only paths to submission and decisions. Each takes the acting person's
+id as the surface authenticated it (a Slack user id mapped to a person, the chat's
+current user) and lets the domain check it; none passes through the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from domain.decisions import Changes, approve, reject
+from domain.fulfillment import complete_task, fulfill
+from domain.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
+from domain.submission import Draft, submit
+from slack_app.bootstrap import Runtime
+from tools.base import PendingLookup
+from tools.proposal_models import Proposal
+
+
+class StorePending(PendingLookup):
+    """Open requests in the store, for the tools' "already pending" check."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def pending_for(self, beneficiary_id: str) -> set[str]:
+        with self.runtime.uow() as uow:
+            return {
+                i.entitlement_id
+                for r in uow.requests.open_for(beneficiary_id)
+                for i in r.active_items
+            }
+
+
+def draft_from(proposal: Proposal, *, reason: str, comment: str = "") -> Draft:
+    assert proposal.beneficiary is not None, "a ready proposal names its beneficiary"
+    duration = proposal.duration
+    end = (
+        datetime.fromisoformat(duration.end.replace("Z", "+00:00"))
+        if (duration and duration.end)
+        else None
+    )
+    like = proposal.access_like
+    return Draft(
+        kind=RequestKind(proposal.kind),
+        requester=proposal.requester.id,
+        beneficiary=proposal.beneficiary.id,
+        access_like=AccessLikeKind(like.kind) if like else AccessLikeKind.CUSTOM,
+        access_like_ref=like.ref if like else None,
+        items=[
+            RequestItem(entitlement_id=i.entitlement_id, app_id=i.app_id, identity_id=i.identity_id)
+            for i in proposal.items
+        ],
+        end=end,
+        permanent_requested=bool(duration and duration.permanent_requested),
+        capped=bool(duration and duration.capped),
+        reason=reason,
+        comment=comment or (proposal.reason_text or ""),
+    )
+
+
+def proposal_key(thread: str, proposal: Proposal) -> str:
+    """One submission per shown card: a double click or a retry finds the same key."""
+    body = json.dumps(proposal.model_dump(mode="json"), sort_keys=True)
+    return f"{thread}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+
+
+def submit_proposal(
+    runtime: Runtime, proposal: Proposal, *, actor: str, reason: str, key: str
+) -> list[AccessRequest]:
+    return submit(
+        uow=runtime.uow(),
+        directory=runtime.directory(),
+        draft=draft_from(proposal, reason=reason),
+        actor=actor,
+        clock=runtime.clock,
+        idempotency_key=key,
+    )
+
+
+def decide(
+    runtime: Runtime,
+    request_id: str,
+    *,
+    actor: str,
+    approved: bool,
+    comment: str = "",
+    changes: Changes | None = None,
+) -> AccessRequest:
+    if approved:
+        request = approve(
+            uow=runtime.uow(),
+            request_id=request_id,
+            approver=actor,
+            clock=runtime.clock,
+            comment=comment,
+            changes=changes,
+        )
+    else:
+        request = reject(
+            uow=runtime.uow(),
+            request_id=request_id,
+            approver=actor,
+            clock=runtime.clock,
+            comment=comment,
+        )
+    if request.state is State.APPROVED:
+        request = fulfill(
+            uow=runtime.uow(),
+            request_id=request_id,
+            connectors=runtime.connectors,
+            clock=runtime.clock,
+        )
+    return request
+
+
+def close_task(
+    runtime: Runtime,
+    request_id: str,
+    *,
+    actor: str,
+    success: bool,
+    note: str = "",
+    username: str | None = None,
+) -> AccessRequest:
+    return complete_task(
+        uow=runtime.uow(),
+        directory=runtime.directory(),
+        request_id=request_id,
+        actor=actor,
+        clock=runtime.clock,
+        success=success,
+        note=note,
+        username=username,
+    )
