@@ -1,0 +1,1 @@
+"""Fakes for tests: loopback servers and scripted models, used through real clients."""
