@@ -99,6 +99,8 @@ def context_message(ctx: ModelContext) -> str:
         "requester": ctx.requester_name,
         "last_question": ctx.pending_question,
         "question_slots": list(ctx.pending_slots),
+        "stage": ctx.stage,
+        "now": ctx.now,
         "choices": [f"{n}. {label}" for n, label in enumerate(ctx.choices, start=1)],
         "org_reasons": list(ctx.reasons),
     }
