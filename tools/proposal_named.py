@@ -135,7 +135,7 @@ def _outside_pool(
 ) -> list[str]:
     ref = p.access_like.label if p.access_like else "that reference"
     if all(i in held for i in ids):
-        raise refuse("already_held", f"{_who(p)} already {_labels(ctx, ids)}.")
+        raise refuse("already_held", f"{_who(p)} {_labels(ctx, ids)} already.")
     raise refuse(
         "not_in_reference",
         f"{ref} doesn't have {_labels(ctx, ids)} to copy; ask for it by name instead.",
@@ -159,7 +159,7 @@ def _drop_held(
             )
     fresh = [e for e in chosen if e not in held]
     if not fresh:
-        raise refuse("already_held", f"{_who(p)} already {_labels(ctx, chosen)}.")
+        raise refuse("already_held", f"{_who(p)} {_labels(ctx, chosen)} already.")
     p.left_out.extend(
         LeftOut(entitlement_id=e, label=entitlement_label(d, e), why="already held")
         for e in chosen
@@ -186,6 +186,7 @@ def _app_name(ctx: ToolContext, app_id: str) -> str:
 
 
 def _who(p: Proposal) -> str:
+    """ "You have" / "Priya Raman has", to start a sentence about what someone holds."""
     if p.beneficiary is None or p.beneficiary.id == p.requester.id:
-        return "You have" if False else "You"
-    return p.beneficiary.name
+        return "You have"
+    return f"{p.beneficiary.name} has"

@@ -119,7 +119,7 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
     hints = _hints(text, reading)
     if hints:
         out["identity_hints"] = hints
-    if "access_like" not in out and ents and out.get("kind") != "revoke":
+    if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
         out["access_like"] = "custom"
     return out
 

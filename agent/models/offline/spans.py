@@ -92,7 +92,27 @@ def read(directory: Directory, text: str) -> Reading:
                 taken[i : i + n] = [True] * n
     _fuzzy(idx, reading, taken)
     reading.spans.sort(key=lambda s: s.start)
+    reading.spans = _join_names(reading.spans)
     return reading
+
+
+def _join_names(spans: list[Span]) -> list[Span]:
+    """ "Pryia" + "Raman" read as two name words are one name: "pryia raman"."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind == span.kind == "person"
+            and last.end == span.start
+            and " " not in last.text + span.text
+            and "@" not in last.text + span.text
+        ):
+            ids = tuple(sorted(set(last.ids) | set(span.ids)))
+            out[-1] = Span("person", last.start, span.end, f"{last.text} {span.text}", ids, True)
+        else:
+            out.append(span)
+    return out
 
 
 def _exact(idx: NameIndex, words: list[str], i: int, n: int, kept: dict[str, str]) -> Span | None:
