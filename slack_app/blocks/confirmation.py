@@ -1,0 +1,167 @@
+"""The confirmation card: what the proposal would request, and Submit / Edit / Cancel.
+
+Submitting is the requester's own click. The reason select is part of the card; the
+submit handler reads it from `state.values[REASON_SELECT][REASON_SELECT]` and refuses
+to submit without one. After Submit the card is replaced by `receipt`, after Cancel
+by `cancelled_card`, so no stale button stays clickable.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.phrasing import proposal_text
+from domain.directory import Directory
+from domain.requests import AccessRequest
+from slack_app.blocks import facts
+from slack_app.blocks.escape import mrkdwn
+from slack_app.blocks.ids import Action
+from slack_app.blocks.kit import (
+    MAX_OPTIONS,
+    Block,
+    actions,
+    button,
+    confirm,
+    context,
+    header,
+    lines_block,
+    message,
+    option,
+    section,
+)
+from tools.proposal_models import Proposal, ProposedItem, RouteGroup
+
+MAX_ITEM_BLOCKS = 12
+MAX_ROUTE_BLOCKS = 6
+
+
+def confirmation_card(proposal: Proposal, *, reasons: list[str], thread: str) -> Block:
+    p = proposal
+    who = p.beneficiary or p.requester
+    verb = "Remove access" if p.kind == "revoke" else "Request access"
+    blocks = [header(f"{verb} for {who.name}"), section(_whom(p))]
+    blocks += lines_block([_item_line(i) for i in p.items], max_blocks=MAX_ITEM_BLOCKS, more="more")
+    if p.kind == "grant":
+        blocks.append(section(f"*Duration:* {_duration(p)}"))
+    blocks += _reason(p, reasons)
+    blocks += _route(p)
+    if p.warnings:
+        blocks.append(context("\n".join(f"⚠ {mrkdwn(w)}" for w in p.warnings)))
+    blocks.append(_buttons(p, thread))
+    return message(blocks, proposal_text(p.model_dump()))
+
+
+def _whom(p: Proposal) -> str:
+    who = p.beneficiary or p.requester
+    title = f" ({mrkdwn(who.title)})" if who.title else ""
+    text = f"*For:* {mrkdwn(who.name)}{title}"
+    if who.id != p.requester.id:
+        text += f" — on behalf, requested by {mrkdwn(p.requester.name)}"
+    like = p.access_like
+    if like is not None and like.kind != "custom":
+        text += f"\n*Access like:* {like.kind.replace('_', ' ')} {mrkdwn(like.label or '')}"
+    return text
+
+
+def _item_line(item: ProposedItem) -> str:
+    where = "a new account" if item.identity_id == "new" else f"`{mrkdwn(item.identity_label)}`"
+    flag = "  ⚠ privileged" if item.privileged else ""
+    return f"• *{mrkdwn(item.label)}* on {where}{flag}"
+
+
+def _duration(p: Proposal) -> str:
+    d = p.duration
+    if d is None or d.status == "permanent":
+        return "permanent"
+    if not d.end_date:
+        return "not set yet"
+    text = f"until end of {facts.day(date.fromisoformat(d.end_date))}"
+    if d.capped:
+        asked = (
+            "permanent"
+            if d.permanent_requested or not d.requested_end_date
+            else facts.day(date.fromisoformat(d.requested_end_date))
+        )
+        text += f" _(capped: you asked for {asked})_"
+    return text
+
+
+def _reason(p: Proposal, reasons: list[str]) -> list[Block]:
+    if not reasons:  # an org without reasons: nothing to pick (Slack rejects empty selects)
+        return []
+    options = [option(r, r) for r in reasons[:MAX_OPTIONS]]
+    select: Block = {
+        "type": "static_select",
+        "action_id": Action.REASON_SELECT,
+        "placeholder": {"type": "plain_text", "text": "Pick a reason (required)"},
+        "options": options,
+    }
+    chosen = next((o for o in options if o["value"] == p.reason), None)
+    if chosen is not None:
+        select["initial_option"] = chosen
+    blocks = [section("*Reason*", accessory=select, block_id=Action.REASON_SELECT)]
+    if p.reason_text:
+        blocks.append(context(f"In your words: “{mrkdwn(p.reason_text)}”"))
+    return blocks
+
+
+def _route(p: Proposal) -> list[Block]:
+    if not p.routes:
+        return []
+    labels = {i.entitlement_id: i.label for i in p.items}
+    lines = [_route_line(g, labels, several=len(p.routes) > 1) for g in p.routes]
+    return lines_block(["*Approval*", *lines], max_blocks=MAX_ROUTE_BLOCKS, more="more routes")
+
+
+def _route_line(group: RouteGroup, labels: dict[str, str], *, several: bool) -> str:
+    chain = " → ".join(
+        f"{n}. {mrkdwn(' or '.join(s.approver_names))}"
+        + (f" _({mrkdwn(s.note)})_" if s.note else "")
+        for n, s in enumerate(group.steps, start=1)
+    )
+    if not several:
+        return chain
+    what = ", ".join(labels.get(e, e) for e in group.entitlement_ids)
+    return f"• {mrkdwn(what)}: {chain}"
+
+
+def _buttons(p: Proposal, thread: str) -> Block:
+    privileged = [i.label for i in p.items if i.privileged]
+    ask = None
+    if privileged:
+        ask = confirm(
+            "Submit privileged access?",
+            "This asks for privileged access: " + mrkdwn(", ".join(privileged)),
+            yes="Submit",
+        )
+    return actions(
+        button("Submit", Action.SUBMIT, thread, style="primary", ask=ask),
+        button("Edit", Action.EDIT, thread),
+        button("Cancel", Action.CANCEL, thread, style="danger"),
+        block_id=Action.CONFIRM_ACTIONS,
+    )
+
+
+def receipt(requests: list[AccessRequest], directory: Directory) -> Block:
+    """The card after Submit: one line per request created, and where each stands."""
+    plural = "s" if len(requests) != 1 else ""
+    lines = [_receipt_line(r, directory) for r in requests]
+    blocks = [
+        header(f"Request{plural} submitted"),
+        *lines_block(lines, max_blocks=40, more="more requests"),
+        context("I'll message you here when each step is decided."),
+    ]
+    text = "Submitted: " + "; ".join(f"{r.id}, {facts.progress(directory, r)}" for r in requests)
+    return message(blocks, text)
+
+
+def _receipt_line(r: AccessRequest, directory: Directory) -> str:
+    what = ", ".join(mrkdwn(facts.item_label(directory, i)) for i in r.active_items)
+    when = facts.until(r.end, directory.timezone)
+    who = mrkdwn(facts.name(directory, r.beneficiary))
+    return f"*{mrkdwn(r.id)}* · {what} for {who}, {when}\n{mrkdwn(facts.progress(directory, r))}"
+
+
+def cancelled_card() -> Block:
+    text = "Cancelled: nothing was submitted."
+    return message([section("*Cancelled.* Nothing was submitted.")], text)
