@@ -12,7 +12,8 @@ from typing import Any
 
 from domain.orgcheck import key
 from tools.base import Candidate, ToolContext
-from tools.find import entitlement_label, match_app, match_entitlement
+from tools.find import Matches, entitlement_label, match_app, match_entitlement
+from tools.matching import TYPO_ACCEPT, Tier
 from tools.proposal_models import LeftOut, Proposal, ProposalInput
 
 
@@ -69,6 +70,8 @@ def _one(
     d = ctx.directory
     m = match_entitlement(d, text, include_unrequestable=True)
     ids = [h.id for h in m.hits]
+    if m.hits and all(h.tier is Tier.FUZZY and h.score < TYPO_ACCEPT - 5 for h in m.hits):
+        m = Matches("none", ())  # a faint likeness is no match: say what we have instead
     if m.match == "none":
         app = match_app(d, text)
         if app.id is None:

@@ -19,7 +19,6 @@ _SIGNALS: dict[str, tuple[str, ...]] = {
         "promotion",
         "promoted",
         "changed teams",
-        "joining the",
         "switching",
     ),
     "on-call": (

@@ -15,53 +15,75 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), _I)
 
 
+_APPROVAL = r"(?:approv\w*|sign[-\s]?offs?|security\s+reviews?|review\s+steps?|reviews?)"
+_NEGATOR = (
+    r"(?:skip\w*|bypass\w*|circumvent\w*|avoid\w*|waiv\w*|disabl\w*|turn(?:ing)?\s+off|"
+    r"remov\w*|without|no|don'?t\s+need|no\s+need\s+for|no\s+time\s+for|not\s+wait\w*\s+for|"
+    r"overrid\w*|ignor\w*|drop\w*|cut)"
+)
+
+# Asking to go around approval: "no approval needed", "skip dana's approval", "--no-approval".
 SKIP_APPROVAL = _any(
-    r"\b(?:skip|skipping|bypass|bypassing|circumvent|avoid|override|waive|no\s+need\s+for|"
-    r"without(?:\s+(?:any|an|the|waiting\s+for))?|don'?t\s+(?:need|bother\s+with|wait\s+for)|"
-    r"no)\s+(?:the\s+|any\s+|my\s+|manager(?:'s)?\s+)?(?:approvals?|approvers?|review|"
-    r"sign[-\s]?off|manager\s+approval|the\s+manager)\b",
-    r"\b(?:pre[-\s]?approved|already\s+(?:been\s+)?approved|auto[-\s]?approve\w*|"
-    r"approved\s+in\s+advance|verbal(?:ly)?\s+approv\w*)",
-    r"\b(?:mark|set|flag|treat|consider|record)\s+(?:it|this|that|the\s+request|my\s+request)?"
-    r"\s*(?:as\s+)?(?:approved|granted|done)\b",
-    r"\bapprove\s+(?:it|this|that|my\s+request|the\s+request)\s+(?:yourself|automatically|"
-    r"right\s+away|now|immediately|for\s+me)\b",
-    r"\b(?:just|directly)\s+(?:grant|give|provision)\s+(?:it|me|this|access)\b.*\b(?:now|"
-    r"directly|no\s+questions)\b",
-    r"\bfast[-\s]?track\b|\bemergency\s+(?:override|bypass|access\s+without)\b",
-    r"\bgrant\s+(?:it|this|access)\s+(?:directly|immediately|right\s+now)\b",
-    r"\bno\s+one\s+needs\s+to\s+approve\b|\bapproval\s+(?:is\s+)?not\s+(?:needed|required)\b",
+    rf"\b{_NEGATOR}\W+(?:[\w']+\W+){{0,3}}?{_APPROVAL}",
+    rf"\b{_APPROVAL}\W+(?:is\s+|are\s+)?(?:not\s+(?:required|needed|necessary)|unnecessary|"
+    r"optional|skipped|waived|bypassed|done|granted|given)\b",
+    rf"\b{_APPROVAL}\s*[\"']?\s*[:=]\s*(?:\[\s*\]|none|null|false|skip\w*|no|off|\"\"|'')",
+    r"\b(?:pre[-\s]?approved|already\s+(?:been\s+)?approved|approved_by|approved\s+by|"
+    r"auto[-\s]?approv\w*|approved\s+in\s+advance|verbal(?:ly)?\s+approv\w*|rubber[-\s]?stamp)",
+    r"\b(?:status|state)\W{0,3}(?:=|:)?\W{0,3}(?:approved|granted|done)\b",
+    r"\bmark\w*\s+.{0,40}?\b(?:approved|done|granted|complete[d]?)\b",
+    r"\b(?:said|says)\s+yes\b|\bgave\s+(?:me\s+)?(?:the\s+)?(?:ok|okay|go[-\s]ahead|green\s+light)",
+    r"\bwrite\s+(?:an?\s+|the\s+)?approval\b|\breply\s+.{0,30}\bapproved\b",
+    r"\bfast[-\s]?track\w*|\b(?:admin|emergency|manager)\s+override\b|\bbreak[-\s]?glass\s+without",
+    r"\bapprov\w*\s+(?:is\s+)?(?:a\s+)?formality\b",
+    r"\b(?:consider|treat|count)\s+(?:it|this|that|the\s+request)\s+(?:as\s+)?(?:approved|granted)",
+    r"\b(?:don'?t|do\s+not|never)\s+(?:send|route|forward|show|tell|notify|ask)\s+"
+    r"(?:it\s+|this\s+)?(?:to\s+)?(?:security|my\s+manager|the\s+owners?|\w+)\b.{0,20}",
 )
 
+# Approving, by the bot or the requester: "approve it yourself", "approve request 42".
 SELF_APPROVAL = _any(
-    r"\b(?:i(?:'ll|\s+will|\s+can|\s+should)?|let\s+me|allow\s+me\s+to)\s+approve\s+"
-    r"(?:it|this|that|my\s+own|my\s+request)",
-    r"\bapprove\s+my\s+own\b|\bself[-\s]?approv\w*",
-    r"\bi\s+am\s+(?:the|my\s+own|an?)\s+approver\b|\bi'm\s+(?:the|my\s+own)\s+approver\b",
+    r"(?<!\bwho\s)(?<!\bto\s)(?<!\bcan\s)(?<!\bwill\s)(?<!\bmust\s)(?<!\bshould\s)"
+    r"\bapprove\b(?!\s*\?)(?!\s+(?:it|this)\s+for\s+me\b.*\bmanager\b)",
+    r"\bself[-\s]?approv\w*|\bapprove\s+my\s+own\b",
+    r"\b(?:allowed|able|authori[sz]ed|permitted)\s+to\s+approve\b",
 )
 
+# Choosing one's approver: "make me the approver", "route it to priya instead of dana".
 CHANGE_APPROVER = _any(
-    r"\b(?:set|make|add|put|use|assign)\s+(?:me|myself|yourself|you|him|her|them|\S+@\S+|"
-    r"\w+(?:\s+\w+)?)\s+(?:as|to\s+be)\s+(?:the\s+|an?\s+|my\s+)?approvers?\b",
-    r"\b(?:change|switch|replace|remove|drop)\s+(?:the\s+|my\s+)?approvers?\b",
-    r"\b(?:route|send|forward|assign)\s+(?:the\s+|this\s+|my\s+)?(?:approval|request|it)\s+"
-    r"(?:to|for\s+approval\s+to)\s+(?:me|myself|my\s+friend|\w+)\b(?!.*\bmanager\b)",
-    r"\bapprovers?\s+(?:should|must|will|can)\s+be\b",
-    r"\b(?:make|let)\s+\w+\s+(?:approve|sign\s+off)\b",
+    r"\b(?:make|set|add|put|assign|use|list)\s+(?:me|myself|yourself|you|him|her|them|[\w.@-]+"
+    r"(?:\s+[\w.-]+)?)\s+(?:as\s+|to\s+be\s+)?(?:the\s+|an?\s+|my\s+|sole\s+)*approvers?\b",
+    r"[\"']?approvers?[\"']?\s*[:=]",
+    r"\bapprovers?\s+(?:is|should\s+be|will\s+be|must\s+be|=)\b",
+    r"\b(?:route|send|forward|redirect|assign)\s+.{0,40}?\b(?:approval|request|it)\b.{0,40}?"
+    r"\binstead\s+of\b",
+    r"\b(?:change|switch|replace|swap)\s+(?:the\s+|my\s+)?approvers?\b",
+    r"\b(?:i\s+am|i'm|im)\s+(?:the|my\s+own|an?)\s+approver\b",
+    r"\b(?:i\s+am|i'm|this\s+is)\s+\w+\s+from\s+(?:security|it|the\s+\w+\s+team)\b",
+    r"\bchange\s+(?:my|his|her|their)\s+manager\b|\bso\s+(?:she|he|they|i|we)\s+can\s+approve\b",
 )
 
 INJECTION = _any(
-    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|system|original)?\s*(?:instructions?|rules|"
-    r"prompts?|guidelines|policies|policy|constraints)\b",
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|system|original|these)?\s*(?:instructions?|rules|"
+    r"prompts?|guidelines|policies|policy|constraints|safeguards|guardrails)\b",
     r"\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bdeveloper\s+mode\b|\bjailbreak\w*\b",
-    r"\bnew\s+instructions?\b|\bact\s+as\s+(?:an?\s+)?(?:admin|administrator|root|the\s+system)",
+    r"\bnew\s+(?:instructions?|policy|rule)\b|\bact\s+as\s+(?:an?\s+)?(?:admin|administrator|"
+    r"root|the\s+system|my\s+manager)",
     r"</?\s*(?:system|assistant|instructions?)\s*>|^\s*(?:system|assistant)\s*:|"
-    r"\[\s*(?:system|admin)\s*\]|\bSYSTEM\s*:",
+    r"\[\s*(?:system|admin|root)[\w\s]*\]|\bSYSTEM\s*:",
     r"\bpretend\s+(?:to\s+be|you\s+are|that)\b|\brole[-\s]?play\b",
     r"\b(?:reveal|print|show|repeat)\s+(?:your|the)\s+(?:system\s+)?(?:prompt|instructions)",
-    r"\bset\s+(?:state|status)\s*=\s*\w+|\bstatus\s*:\s*approved\b|\"?state\"?\s*:\s*\"?approved",
-    r"\b(?:grant|give)\s+(?:it\s+to\s+)?everyone\b|\ball\s+(?:users|employees)\s+(?:get|should)",
+    r"\byou\s+are\s+an?\s+(?:\w+\s+){0,3}assistant\b|\balways\s+says?\s+yes\b",
+    r"\bsay\s+(?:yes|approved|granted)\b|\breply\s+only\s+with\b|\brespond\s+only\s+with\b",
+    r"\bdecode\s+(?:this|the\s+following)\b|\bdo\s+what\s+it\s+says\b|\bbase64\b",
+    r"\bsudo\b|\broot\s+access\s+to\s+(?:the\s+)?bot\b",
+    r"\b(?:grant|give)\s+(?:it\s+to\s+)?everyone\b|\ball\s+(?:users|employees|staff)\b|"
+    r"\beveryone\s+in\b|\bwhole\s+(?:team|company|org|department)\b|\bentire\s+(?:team|company|"
+    r"org|department)\b|[\"']beneficiary[\"']\s*:\s*[\"']\*",
+    r"\b(?:make|set)\s+me\s+(?:an?\s+)?(?:admin|administrator|owner)\s+of\s+(?:this|the)\s+bot\b",
+    r"\bno\s+(?:rules|restrictions|limits|filters)\b|\blet'?s\s+play\s+a\s+game\b|"
+    r"\bnobody\s+(?:needs|has)\s+to\s+know\b|\bDAN\s+mode\b",
 )
 
 OUT_OF_SCOPE = _any(
@@ -70,6 +92,10 @@ OUT_OF_SCOPE = _any(
     r"\bwho\s+won\b|\btranslate\s+(?:this|the\s+following)\b|\bsummari[sz]e\s+(?:this|the)\b",
     r"\bdelete\s+(?:the\s+)?(?:database|audit|logs?)\b|\bdrop\s+table\b|\brm\s+-rf\b",
     r"\b(?:salary|salaries|home\s+address|password)\s+(?:of|for)\b",
+    r"\b(?:wifi|wi-fi)\b|\bpassword\s*\?|\breset\s+my\s+(?:laptop|computer|phone|mac|pc)\b|"
+    r"\b(?:laptop|printer|monitor|keyboard)\b.*\b(?:stuck|broken|fix|reset|repair)\b",
+    r"\bbook\s+(?:me\s+)?(?:a|the)\s+(?:\w+\s+){0,3}(?:room|desk|flight|hotel|table)\b",
+    r"\b(?:lunch|dinner|coffee|holiday|vacation\s+days?|expense\s+report|payslip)\b(?!.*\baccess\b)",
 )
 
 CANCEL = re.compile(
@@ -82,8 +108,12 @@ CONFIRM = re.compile(
     r"ok(?:ay)?|sure|correct|that'?s\s+(?:it|right|correct))\s*[.!]*\s*$",
     _I,
 )
+SERVICE_ACCOUNT = re.compile(
+    r"\b(?:to|for|on)\s+(?:the\s+|our\s+)?([\w.-]+)\s+(?:service|bot|robot|machine)\s+(?:account|user)",
+    _I,
+)
 REVOKE = _any(
-    r"\b(?:revoke|remove|removing|deprovision|de-provision|offboard|take\s+away|take\s+back|"
+    r"\b(?:revo\w*|remove|removing|deprovision|de-provision|offboard|take\s+away|take\s+back|"
     r"get\s+rid\s+of|give\s+up|relinquish|drop|disable)\b",
     r"\bno\s+longer\s+need\b|\bdon'?t\s+need\s+\w+(?:\s+\w+){0,4}\s+any\s*more\b",
 )
@@ -131,8 +161,9 @@ ORDINALS = {
 ADDITIVE = re.compile(r"\b(?:too|also|as\s+well|add|plus|and\s+also)\b", _I)
 EDIT = re.compile(r"\b(?:actually|instead|change|make\s+it|rather|switch|update|edit)\b", _I)
 ACCOUNT = re.compile(
-    r"\b(?:account|username|user|login|identity)\s+[\"'`]?([\w.@-]+)[\"'`]?|"
-    r"\bmy\s+[\"'`]?([\w.-]+)[\"'`]?\s+(?:account|login|user)\b",
+    r"\b(?:account|username|user|login|identity)\s+(?:named\s+|called\s+)?[\"'`]?"
+    r"([\w.@-]*[\d._-][\w.@-]*)[\"'`]?|"
+    r"\b(?:my|the|our)\s+[\"'`]?([\w.-]+)[\"'`]?\s+(?:account|login|user|identity)\b",
     _I,
 )
 FLAG_REASON = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
@@ -142,3 +173,21 @@ REASON_TAIL = re.compile(
     r"to\s+work\s+on|to\s+help\s+with|working\s+on)\s*(.+)$",
     _I,
 )
+
+# Names the directory does not know, in the places names go: the tools then say so.
+UNKNOWN_APP = _any(
+    r"\b(?:access\s+(?:to|on|for)|login\s+(?:to|for)|account\s+(?:on|in|for)|into|on\s+the)\s+"
+    r"(?!(?:a|an|the|my|our|same|it|this|that|prod|production|dev|staging)\b)([a-z][\w.-]{2,})",
+    r"\b(?:a|an)\s+([a-z][\w.-]{2,})\s+(?:pro\s+|premium\s+|business\s+)?(?:licen[cs]e|seat|"
+    r"account|login|subscription)\b",
+    r"^\s*(?:i\s+need\s+|need\s+|can\s+i\s+get\s+|please\s+)?([a-z][\w.-]{2,})\s+(?:admin|"
+    r"editor|viewer|user|read[-\s]?only|write|access|pro)\b",
+)
+UNKNOWN_TITLE = re.compile(
+    r"\b(?:access\s+like|same\s+(?:access\s+)?as|what)\s+(?:a|an|the|other|new)\s+"
+    r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*?)s?\b(?=\s+(?:gets?|has|have|for|until|till|through|"
+    r"permanent|,|$))",
+    _I,
+)
+UNKNOWN_ROLE = re.compile(r"\b(?:the\s+)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+role\b", _I)
+GIVE_TO = re.compile(r"\b(?:give|grant|onboard|add|provision|set\s+up)\s+([a-z][\w'-]+)\b", _I)

@@ -8,74 +8,54 @@ from typing import Any
 
 from agent.ask import Ask
 from agent.models.offline import patterns as P
-from agent.models.offline.spans import Reading, Span, levels_near, read
+from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
 from domain.directory import Directory
 from domain.durations import DurationError, parse_duration
-from tools.matching import normalize
+from tools.matching import name_index, normalize, title_form
 from tools.reasons import match_reason
 
-_REF_CUES = {
-    "like",
-    "as",
-    "same",
-    "mirror",
-    "mirroring",
-    "copy",
-    "copying",
-    "match",
-    "matching",
-    "what",
-    "clone",
-    "similar",
-    "whatever",
-}
-_FOR_CUES = {
-    "for",
-    "give",
-    "grant",
-    "get",
-    "add",
-    "onboard",
-    "provision",
-    "behalf",
-    "set",
-    "revoke",
-    "remove",
-    "from",
-}
-_AFTER_FOR = {
-    "needs",
-    "need",
-    "wants",
-    "requires",
-    "should",
-    "will",
-    "is",
-    "has",
-    "starts",
-    "joined",
-    "joins",
-}
+_REF_CUES = frozenset(
+    "like as same mirror mirroring copy copying match matching what clone similar whatever "
+    "everything all".split()
+)
+_FOR_CUES = frozenset(
+    "for give grant get add onboard provision behalf set revoke remove from".split()
+)
+_AFTER_FOR = frozenset("needs need wants requires should will is starts joined joins".split())
+_AFTER_REF = frozenset("has have gets got holds does".split())
+_AFTER_NEUTRAL = frozenset(
+    "said says told asked mentioned suggested thinks thought approved agreed knows".split()
+)
+_BEFORE_STATE = frozenset("i m im am the my our be joining".split())
 _MY_MANAGER = re.compile(r"\bmy\s+(?:line\s+)?(?:manager|boss|supervisor|lead|mgr)\b", re.I)
 
 
 def refusal_of(text: str, reading: Reading) -> str | None:
     if P.INJECTION.search(text):
         return "prompt_injection"
-    if P.SELF_APPROVAL.search(text):
-        return "self_approval"
-    if P.CHANGE_APPROVER.search(text):
-        return "change_approver"
     if P.SKIP_APPROVAL.search(text):
         return "skip_approval"
+    if P.CHANGE_APPROVER.search(text):
+        return "change_approver"
+    if P.SELF_APPROVAL.search(text):
+        return "self_approval"
     if P.OUT_OF_SCOPE.search(text) and not reading.spans:
         return "out_of_scope"
     return None
 
 
 def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
-    reading = read(directory, P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text)))
+    plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
+    phrase = _duration(directory, text, ctx)
+    if phrase and phrase in plain and phrase != text:
+        plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
+    answer = plain
+    for m in P.ACCOUNT.finditer(plain):
+        plain = plain.replace(m.group(1) or m.group(2), " ")  # "omar-h" is an account
+    if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
+        plain = ""  # an account name answers "which account", whoever it sounds like
+    reading = read(directory, plain)
     refusal = refusal_of(text, reading)
     if refusal is not None:
         return Ask(action="request", refusal=refusal)
@@ -86,7 +66,7 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
     fields = _fields(directory, text, reading, ctx)
     action = _action(text, fields, ctx)
     if ctx.stage == "clarify":
-        fields.update(_answer(text, reading, ctx, fields))
+        fields.update(_answer(answer, reading, ctx, fields))
     return Ask(action=action, **fields)
 
 
@@ -100,7 +80,13 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
         refs, bens = [], bens + refs
     if bens:
         out["beneficiary"] = bens[0]
-    titles, roles = reading.of("title"), reading.of("role")
+    titles = [
+        t
+        for t in reading.of("title")
+        if reading.before(t, 3)[-1:] != ["as"]
+        or not (reading.of("app") or reading.of("entitlement"))
+    ]  # "as IT admin, set paul up with jira": who I am
+    roles = reading.of("role")
     if refs:
         out["access_like"], out["reference"] = "person", refs[0]
     elif roles:
@@ -116,11 +102,20 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
     reason = _reason(text, ctx)
     if reason:
         out["reason"] = reason
-    hints = _hints(text, reading)
+    hints = _hints(text, reading, ctx)
     if hints:
         out["identity_hints"] = hints
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
         out["access_like"] = "custom"
+    if out.get("access_like") == "person" and P.ALL_WORDS.search(text):
+        out["select_all"] = True
+    if ctx.stage == "new":
+        _unknown_names(text, reading, out)
+    _role_or_title(directory, reading, out)
+    if "access_like" not in out and ctx.stage == "new":
+        unknown = _unknown_reference(text)
+        if unknown:
+            out["access_like"], out["reference"] = "person", unknown
     return out
 
 
@@ -136,11 +131,19 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     refs: list[str] = []
     bens: list[str] = []
     for span in reading.of("person"):
+        if _neutral(reading, span):
+            continue
         role = _person_role(reading, span) or default
         (refs if role == "reference" else bens).append(span.text)
     for m in _MY_MANAGER.finditer(text):
-        before = normalize(text[: m.start()]).split()[-3:]
-        (refs if _REF_CUES & set(before) else bens).append("my manager")
+        before = set(normalize(text[: m.start()]).split()[-3:])
+        if _REF_CUES & before:
+            refs.append("my manager")
+        elif _FOR_CUES & before:
+            bens.append("my manager")
+    service = P.SERVICE_ACCOUNT.search(text)
+    if service:
+        bens.insert(0, service.group(1))  # not a person: the tools refuse it
     return refs, bens
 
 
@@ -155,17 +158,110 @@ def _person_role(reading: Reading, span: Span) -> str | None:
             return "beneficiary"
     if after[:1] and after[0] in _AFTER_FOR:
         return "beneficiary"
+    if after[:1] and after[0] in _AFTER_REF:
+        return "reference"
     return None
 
 
+def _neutral(reading: Reading, span: Span) -> bool:
+    """ "dana said I should ask": a person mentioned, not a beneficiary or a reference."""
+    after = reading.after(span, 1)
+    before = reading.before(span, 2)
+    after2 = reading.after(span, 2)
+    back = after2[:1] == ["is"] and after2[1:] and after2[1] in {"back", "out", "away", "returning"}
+    return bool(after and after[0] in _AFTER_NEUTRAL) or before == ["my", "manager"] or bool(back)
+
+
+def _unknown_names(text: str, reading: Reading, out: dict[str, Any]) -> None:
+    """Names in the places names go that the directory doesn't know: pass them on as
+    written, so the tools refuse with "no such app/role/title/person" instead of asking."""
+    known = {normalize(s.text) for s in reading.spans}
+    if "access_like" not in out and "entitlements" not in out:
+        for pattern, kind in ((P.UNKNOWN_ROLE, "role"), (P.UNKNOWN_TITLE, "job_title")):
+            m = pattern.search(text)
+            if m and normalize(m.group(1)) not in known and m.group(1).casefold() != "the":
+                out["access_like"] = kind
+                out["reference"] = re.sub(r"^the\s+", "", m.group(1), flags=re.I)
+                return
+        m = P.UNKNOWN_APP.search(text)
+        word = next((g for g in (m.groups() if m else ()) if g), None)
+        if word and normalize(word) not in COMMON and normalize(word) not in known:
+            out["entitlements"], out["access_like"] = [word], "custom"
+    if "beneficiary" not in out:
+        g = P.GIVE_TO.search(text)
+        if g and normalize(g.group(1)) not in COMMON and not _inside_span(reading, g.group(1)):
+            out["beneficiary"] = g.group(1)
+
+
+def _inside_span(reading: Reading, word: str) -> bool:
+    w = normalize(word)
+    return any(w in normalize(s.text).split() for s in reading.spans)
+
+
+def _role_or_title(directory: Directory, reading: Reading, out: dict[str, Any]) -> None:
+    """ "like a data analyst": both a role and a job title, unless the words say which."""
+    if out.get("access_like") != "role":
+        return
+    role = reading.of("role")[0] if reading.of("role") else None
+    if role is None:
+        return
+    near = set(reading.words[max(0, role.start - 2) : role.end + 2])
+    if "role" in near or "bundle" in near:
+        return
+    plural = role.text.endswith("s") and not reading.words[role.end - 1].endswith("ss")
+    if plural or "other" in reading.before(role, 2):  # "the other data analysts": people
+        out["access_like"] = "job_title"
+        return
+    if title_form(role.text) in name_index(directory).titles.exact:
+        out["access_like"] = None
+        del out["access_like"]
+
+
+_UNKNOWN_REF = re.compile(
+    r"\b(?:same\s+(?:access|permissions|rights)?\s*as|access\s+like|mirror|copy)\s+"
+    r"(?!(?:a|an|the|my|our|other|new|what)\b)([a-z][\w.'-]*(?:\s+[a-z][\w'-]*)?)",
+    re.I,
+)
+
+
+def _unknown_reference(text: str) -> str | None:
+    """A name after "same access as" that the directory does not know: the tools say so."""
+    m = _UNKNOWN_REF.search(text)
+    if m is None:
+        return None
+    words = [w for w in m.group(1).split() if w.casefold() not in {"for", "until", "but", "and"}]
+    return " ".join(words[:2]).strip(" .,'s") or None
+
+
 def _entitlements(directory: Directory, reading: Reading) -> list[str]:
+    """Entitlement ids where a span names one; else "App level" or the app's name."""
     out: list[str] = []
-    for span in reading.spans:
-        if span.kind == "entitlement":
-            out.append(span.text)
-        elif span.kind == "app":
-            levels = levels_near(directory, reading, span)
-            out.extend([f"{span.text} {lvl}" for lvl in levels] or [span.text])
+    named_apps = set()
+    for span in reading.of("entitlement"):
+        if (
+            " " not in span.text
+            and reading.before(span, 1)
+            and (reading.before(span, 1)[0] in _BEFORE_STATE)
+        ):
+            continue  # "I'm on-call" says why, not what
+        if (
+            span.text == "on call"
+            and reading.before(span, 1)[:1]
+            and (reading.before(span, 1)[0] in _BEFORE_STATE)
+        ):
+            continue
+        out.append(span.ids[0])
+        named_apps.add(directory.app_of[span.ids[0].casefold()].id)
+    for span in reading.of("app"):
+        apps = [a for i in span.ids if (a := directory.app(i)) is not None]
+        if not apps:
+            continue
+        name = apps[0].name if len(apps) == 1 else span.text  # "aws": several apps
+        levels = levels_near(directory, reading, span)
+        if levels:
+            out.extend(f"{name} {lvl}" for lvl in levels)
+        elif not {a.id for a in apps} & named_apps:
+            out.append(name)
     return list(dict.fromkeys(out))
 
 
@@ -194,9 +290,10 @@ def _reason(text: str, ctx: ModelContext) -> str | None:
     return tail.group(1).strip(" .!") if tail and ctx.stage != "clarify" else None
 
 
-def _hints(text: str, reading: Reading) -> list[str]:
+def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
     apps = {normalize(s.text) for s in reading.of("app")}
     hints = []
+
     for m in P.ACCOUNT.finditer(text):
         value = m.group(1) or m.group(2)
         if value and normalize(value) not in apps and normalize(value) not in {"new", "my"}:
@@ -243,19 +340,46 @@ def _answer(
     return out
 
 
+_FILLER = frozenset(
+    "the a an one ones please i want need just only that this it its and or on for with use "
+    "account accounts access level give me my".split()
+)
+
+
 def _selection(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
+    """Choices the answer picks: by number or ordinal, else by the words of their labels."""
     words = normalize(text).split()
     picked = [P.ORDINALS[w] for w in words if w in P.ORDINALS]
-    picked += [w for w in words if w.isdigit() and 0 < int(w) <= max(len(ctx.choices), 1)]
+    picked += [w for w in words if w.isdigit() and 0 < int(w) <= len(ctx.choices)]
     if picked:
         return list(dict.fromkeys(picked))
-    named: list[tuple[int, str]] = []
-    for n, label in enumerate(ctx.choices, start=1):
+    multi = ctx.pending_slots[:1] == ("entitlements",)
+    segments = re.split(r"\band\b|,|&|\bplus\b", normalize(text)) if multi else [text]
+    found: list[str] = []
+    for segment in segments:
+        for n in _best_labels(normalize(segment).split(), ctx.choices):
+            if n not in found:
+                found.append(n)
+    if not multi and len(found) > 1:
+        return []  # one pick, and the words fit several: ask again rather than guess
+    return found
+
+
+def _best_labels(words: list[str], choices: tuple[str, ...]) -> list[str]:
+    wanted = [w for w in words if w not in _FILLER]
+    if not wanted:
+        return []
+    scores = []
+    for n, label in enumerate(choices, start=1):
         label_words = set(normalize(label).split())
-        if label_words and label_words <= set(words):
-            named.append((len(label_words), str(n)))
-        elif any(set(normalize(s.text).split()) <= label_words for s in reading.spans):
-            named.append((0, str(n)))
-    if ctx.pending_slots[:1] != ("entitlements",) and named:
-        return [max(named)[1]]  # one pick: the choice named most fully ("omar-bot")
-    return [n for _, n in named]
+        exact = 10 if set(wanted) == label_words else 0
+        scores.append((_overlap(wanted, label_words) + exact, str(n)))
+    best = max((s for s, _ in scores), default=0)
+    return [n for s, n in scores if s == best] if best > 0 else []
+
+
+def _overlap(wanted: list[str], label: set[str]) -> int:
+    """How many answer words name a word of the label ("dev" names "development")."""
+    return sum(
+        1 for w in wanted if any(w == lw or (len(w) >= 3 and lw.startswith(w)) for lw in label)
+    )

@@ -35,6 +35,15 @@ COMMON = frozenset(
     they this through thursday till to today tomorrow too tuesday until up us use user want
     wants was we wednesday week weeks well what when which who why will with work would
     write year years yes you your
+    look looking see check help fix debug review read reading need needed needs want show
+    find open close start started starting begin join joining joined work working run running
+    test testing deploy deploying build building ship release access please thanks thank
+    quick quickly urgent asap soon later today tonight morning afternoon evening weekend
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat
+    sun monday tuesday wednesday thursday friday saturday sunday end eom eow night hours
+    password passwords licence license seat team prod production dev staging cluster
+    days weeks months minute mins hrs hr wk wks couple few several rest next last this
     """.split()
 )
 
@@ -91,6 +100,7 @@ def read(directory: Directory, text: str) -> Reading:
                 reading.spans.append(span)
                 taken[i : i + n] = [True] * n
     _fuzzy(idx, reading, taken)
+    _widen_titles(idx, reading, taken)
     reading.spans.sort(key=lambda s: s.start)
     reading.spans = _join_names(reading.spans)
     return reading
@@ -137,22 +147,69 @@ def _exact(idx: NameIndex, words: list[str], i: int, n: int, kept: dict[str, str
         return Span("entitlement", i, i + n, gram, tuple(ents))
     if n == 1 and gram not in COMMON and len(gram) > 2 and gram in idx.people.words:
         return Span("person", i, i + 1, gram, tuple(sorted(idx.people.words[gram])))
+    if n == 1 and gram not in COMMON and len(gram) > 1 and gram in idx.apps.words:
+        family = [a for a in sorted(idx.apps.words[gram]) if _first_word(idx, a, gram)]
+        if family:
+            return Span("app", i, i + 1, gram, tuple(family))  # "aws": several apps
     return None
+
+
+def _widen_titles(idx: NameIndex, reading: Reading, taken: list[bool]) -> None:
+    """ "senoir backend engineer": a near-spelled word before a title may belong to it."""
+    for n, span in enumerate(reading.spans):
+        i = span.start - 1
+        if span.kind != "title" or i < 0 or taken[i] or reading.words[i] in COMMON:
+            continue
+        wider = title_form(f"{reading.words[i]} {span.text}")
+        best = process.extractOne(wider, idx.titles.choices, scorer=fuzz.ratio, score_cutoff=85)
+        if best is not None and best[0] != title_form(span.text):
+            ids = tuple(idx.titles.exact.get(best[0], {}))
+            reading.spans[n] = Span("title", i, span.end, wider, ids, fuzzy=True)
+            taken[i] = True
+
+
+def _first_word(idx: NameIndex, app_id: str, word: str) -> bool:
+    return any(form.split()[:1] == [word] for form, ids in idx.apps.exact.items() if app_id in ids)
 
 
 def _fuzzy(idx: NameIndex, reading: Reading, taken: list[bool]) -> None:
     """Near spellings of leftover words that are not everyday English (typos in names)."""
-    for i, word in enumerate(reading.words):
+    words = reading.words
+    for i, word in enumerate(words):
         if taken[i] or len(word) < 4 or word in COMMON or word.isdigit():
+            continue
+        pair = _unknown_pair(idx, words, taken, i)
+        if pair is not None:
+            reading.spans.append(pair)
+            taken[i] = taken[i + 1] = True
             continue
         for kind, choices in (("app", idx.apps.choices), ("person", idx.people.vocabulary)):
             best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=80)
-            if best is None:
+            if best is None or len(word) < 0.75 * len(best[0]):
                 continue
             ids = _ids_for(idx, kind, best[0])
             reading.spans.append(Span(kind, i, i + 1, word, ids, fuzzy=True))  # type: ignore[arg-type]
             taken[i] = True
             break
+
+
+def _unknown_pair(idx: NameIndex, words: list[str], taken: list[bool], i: int) -> Span | None:
+    """Two unknown name-like words ("marie curie") that are nobody's name: one unknown person,
+    so the tools can say they know no such person, rather than a near first name."""
+    if i + 1 >= len(words) or taken[i + 1]:
+        return None
+    nxt = words[i + 1]
+    if nxt in COMMON or not nxt.isalpha() or len(nxt) < 3:
+        return None
+    pair = f"{words[i]} {nxt}"
+    best = process.extractOne(pair, idx.people.choices, scorer=fuzz.ratio, score_cutoff=75)
+    if best is not None:
+        ids = tuple(sorted(idx.people.exact.get(best[0], {})))
+        return Span("person", i, i + 2, pair, ids, fuzzy=True)
+    first = process.extractOne(words[i], idx.people.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+    if first is None:
+        return None
+    return Span("person", i, i + 2, pair, (), fuzzy=True)
 
 
 def _ids_for(idx: NameIndex, kind: str, form: str) -> tuple[str, ...]:
@@ -164,9 +221,8 @@ def _ids_for(idx: NameIndex, kind: str, form: str) -> tuple[str, ...]:
 def levels_near(directory: Directory, reading: Reading, app: Span) -> list[str]:
     """Level words (an entitlement name, slug or alias of that app) close to the app."""
     idx = name_index(directory)
-    app_key = app.ids[0].casefold() if app.ids else ""
-    levels = idx.levels.get(app_key)
-    if levels is None:
+    catalogs = [c for a in app.ids if (c := idx.levels.get(a.casefold())) is not None]
+    if not catalogs:
         return []
     found: list[str] = []
     lo, hi = max(0, app.start - 4), min(len(reading.words), app.end + 4)
@@ -176,7 +232,7 @@ def levels_near(directory: Directory, reading: Reading, app: Span) -> list[str]:
             if any(j in occupied or app.start <= j < app.end for j in range(i, i + n)):
                 continue
             gram = " ".join(reading.words[i : i + n])
-            if gram in levels.exact and not _nearer_app(reading, i, app):
+            if any(gram in c.exact for c in catalogs) and not _nearer_app(reading, i, app):
                 found.append(gram)
                 occupied.update(range(i, i + n))
     return found
