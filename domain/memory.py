@@ -16,8 +16,9 @@ from typing import Self
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.org import HeldGrant, Identity, OrgData
 from domain.orgcheck import key
-from domain.ports import SyncReport
+from domain.ports import AuditLog, IdempotencyKeys, OrgRepository, RequestRepository, SyncReport
 from domain.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
+from domain.store.snapshot import diff_org, org_rows, sync_report
 
 
 @dataclass
@@ -111,9 +112,12 @@ class _Org:
         return self._s.org.model_copy(deep=True) if self._s.org else None
 
     def replace(self, data: OrgData) -> SyncReport:
+        before = org_rows(self._s.org) if self._s.org else {}
+        diffs = diff_org(before, org_rows(data))
         self._s.org = data.model_copy(deep=True)
-        self._s.org_version += 1
-        return SyncReport({"people": (len(data.people), 0, 0)})
+        if any(d.changed for d in diffs.values()):
+            self._s.org_version += 1
+        return sync_report(diffs)
 
     def version(self) -> int:
         return self._s.org_version
@@ -138,6 +142,8 @@ class _Org:
 
     def add_identity(self, identity: Identity) -> None:
         assert self._s.org is not None, "no org loaded"
+        if any(key(i.id) == key(identity.id) for i in self._s.org.identities):
+            raise DomainError(f"account {identity.id} exists already", code="duplicate_identity")
         self._s.org.identities.append(identity.model_copy(deep=True))
         self._s.org_version += 1
 
@@ -154,6 +160,11 @@ class _Keys:
 
 
 class InMemoryUnitOfWork:
+    requests: RequestRepository
+    audit: AuditLog
+    org: OrgRepository
+    keys: IdempotencyKeys
+
     def __init__(self, org: OrgData | None = None) -> None:
         self._committed = _State(org=org, org_version=1 if org else 0)
         self._depth = 0

@@ -1,0 +1,8 @@
+"""The complete schema: importing this registers every table on `metadata`."""
+
+from __future__ import annotations
+
+from domain.store import audit_tables, org_tables, request_tables
+from domain.store.tables import metadata
+
+__all__ = ["audit_tables", "metadata", "org_tables", "request_tables"]

@@ -1,0 +1,387 @@
+"""One contract, three stores: the in-memory fake, SQLite and PostgreSQL behave alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from domain.errors import ConcurrentUpdate, DomainError
+from domain.org import HeldGrant, Identity, IdentityKind, OrgData, Person
+from domain.orgfile import parse_org
+from domain.ports import ids
+from domain.requests import (
+    AccessRequest,
+    ApprovalStep,
+    AuditEvent,
+    ItemStatus,
+    RequestItem,
+    RequestKind,
+    State,
+    StepStatus,
+)
+from tests.integration.conftest import Store
+from tests.integration.orgsamples import FULL_ORG
+
+T0 = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+BERLIN = timezone(timedelta(hours=2))
+
+
+def make_request(
+    request_id: str,
+    *,
+    minutes: int = 0,
+    requester: str = "alex@u.test",
+    beneficiary: str = "alex@u.test",
+    state: State = State.SUBMITTED,
+    kind: RequestKind = RequestKind.GRANT,
+    approvers: tuple[list[str], ...] = (["Dana.Kim@u.test"],),
+    decided: int = 0,
+    end: datetime | None = T0 + timedelta(days=7),
+    key: str | None = None,
+) -> AccessRequest:
+    at = T0 + timedelta(minutes=minutes)
+    steps = [
+        ApprovalStep(
+            index=n,
+            rule="manager" if n == 0 else "app_owner",
+            approvers=list(people),
+            status=StepStatus.APPROVED if n < decided else StepStatus.PENDING,
+            decided_by=people[0] if n < decided else None,
+            decided_at=at.astimezone(BERLIN) if n < decided else None,
+            comment="ok, für eine Woche" if n < decided else "",
+        )
+        for n, people in enumerate(approvers)
+    ]
+    return AccessRequest(
+        id=request_id,
+        kind=kind,
+        requester=requester,
+        beneficiary=beneficiary,
+        items=[
+            RequestItem(
+                entitlement_id="github:write", app_id="github", identity_id="github:alex-m"
+            ),
+            RequestItem(
+                entitlement_id="aws-prod:read-only",
+                app_id="aws-prod",
+                identity_id="new",
+                status=ItemStatus.DROPPED,
+                note="dropped by Dana",
+            ),
+        ],
+        end=end,
+        requested_end=end,
+        capped=True,
+        reason="Neues Projekt",
+        comment="für das Projekt 北京",
+        state=state,
+        steps=steps,
+        created_at=at,
+        updated_at=at,
+        submitted_at=at,
+        idempotency_key=key,
+    )
+
+
+def add(store: Store, *requests: AccessRequest) -> None:
+    with store.uow() as uow:
+        for request in requests:
+            uow.requests.add(request)
+        uow.commit()
+
+
+def get(store: Store, request_id: str) -> AccessRequest | None:
+    with store.uow() as uow:
+        return uow.requests.get(request_id)
+
+
+# --- requests ------------------------------------------------------------------------
+
+
+def test_add_get_roundtrip_keeps_every_field_and_aware_times(store: Store) -> None:
+    original = make_request(
+        "AR-1", approvers=(["dana@u.test"], ["li@u.test", "ceo@u.test"]), decided=1
+    )
+    original.end = datetime(2026, 3, 11, 17, 30, tzinfo=BERLIN)
+    add(store, original)
+    loaded = get(store, "AR-1")
+    assert loaded == original
+    assert loaded is not None
+    assert loaded.end is not None and loaded.end.utcoffset() is not None
+    assert loaded.steps[0].decided_at is not None and loaded.steps[0].decided_at.tzinfo
+    assert [s.approvers for s in loaded.steps] == [["dana@u.test"], ["li@u.test", "ceo@u.test"]]
+    assert get(store, "AR-404") is None
+
+
+def test_save_bumps_the_version_and_rewrites_children(store: Store) -> None:
+    add(store, make_request("AR-1"))
+    with store.uow() as uow:
+        request = uow.requests.get("AR-1")
+        assert request is not None
+        request.steps[0].status = StepStatus.APPROVED
+        request.items[0].status = ItemStatus.DONE
+        request.state = State.APPROVED
+        uow.requests.save(request)
+        uow.commit()
+    assert request.version == 1
+    assert get(store, "AR-1") == request
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_save(store: Store) -> None:
+    add(store, make_request("AR-1"))
+    first, second = get(store, "AR-1"), get(store, "AR-1")
+    assert first is not None and second is not None
+    with store.uow() as uow:
+        first.comment = "first"
+        uow.requests.save(first)
+        uow.commit()
+    with store.uow() as uow, pytest.raises(ConcurrentUpdate):
+        second.comment = "second"
+        uow.requests.save(second)
+    stored = get(store, "AR-1")
+    assert stored is not None and stored.comment == "first" and stored.version == 1
+
+
+def test_queries(store: Store) -> None:
+    add(
+        store,
+        make_request("AR-3", minutes=3, state=State.FULFILLED, end=T0),
+        make_request("AR-1", minutes=1, key="card-1"),
+        make_request("AR-1b", minutes=1, key="card-1", approvers=(["ceo@u.test"],)),
+        make_request(
+            "AR-2",
+            minutes=2,
+            requester="Dana.Kim@u.test",
+            beneficiary="jose@u.test",
+            approvers=(["ceo@u.test"], ["li@u.test", "Ceo@U.test"]),
+            decided=1,
+        ),
+        make_request("AR-4", minutes=4, state=State.FULFILLED, end=T0 + timedelta(days=1)),
+        make_request("AR-5", minutes=5, state=State.FULFILLED, end=T0, kind=RequestKind.REVOKE),
+        make_request("AR-6", minutes=6, state=State.REJECTED),
+        make_request("AR-7", minutes=7, state=State.FULFILLED, end=None),
+    )
+    with store.uow() as uow:
+        r = uow.requests
+        assert ids(r.by_idempotency_key("card-1")) == ["AR-1", "AR-1b"]
+        assert ids(r.by_idempotency_key("card-2")) == []
+        assert ids(r.open_for("ALEX@u.test")) == ["AR-1", "AR-1b"]
+        assert ids(r.open_for("jose@u.test")) == ["AR-2"]
+        assert ids(r.awaiting("dana.kim@u.test")) == ["AR-1"]
+        assert ids(r.awaiting("CEO@u.test")) == ["AR-1b", "AR-2"]
+        assert ids(r.awaiting("li@u.test")) == ["AR-2"]
+        assert ids(r.awaiting("nobody@u.test")) == []
+        assert ids(r.by_requester("dana.kim@U.TEST")) == ["AR-2"]
+        assert ids(r.by_requester("jose@u.test")) == ["AR-2"]
+        assert len(r.by_requester("alex@u.test")) == 7
+        assert ids(r.by_requester("alex@u.test", open_only=True)) == ["AR-1", "AR-1b"]
+        assert ids(r.in_state("fulfilled")) == ["AR-3", "AR-4", "AR-5", "AR-7"]
+        assert ids(r.in_state("fulfilled", limit=2)) == ["AR-3", "AR-4"]
+        assert ids(r.due_for_expiry(T0)) == ["AR-3"]
+        assert ids(r.due_for_expiry(T0 - timedelta(seconds=1))) == []
+        assert ids(r.due_for_expiry((T0 + timedelta(days=2)).astimezone(BERLIN))) == [
+            "AR-3",
+            "AR-4",
+        ]
+
+
+# --- audit, keys, transactions -------------------------------------------------------
+
+
+def event(action: str, request_id: str | None = None, **data: object) -> AuditEvent:
+    return AuditEvent(
+        at=T0.astimezone(BERLIN),
+        actor="alex@u.test",
+        action=action,
+        request_id=request_id,
+        data=data,
+    )
+
+
+def test_audit_appends_in_order(store: Store) -> None:
+    with store.uow() as uow:
+        uow.audit.append(
+            event("request.submitted", "AR-1", items=["github:write"], approvers=[["dana"]])
+        )
+        uow.audit.append(event("org.imported", summary="people: +1 ~0 -0", name="Zoë"))
+        uow.audit.append(event("step.approved", "AR-1", step=0, comment="für 一周"))
+        uow.commit()
+    with store.uow() as uow:
+        trail = uow.audit.since()
+        assert [e.action for e in trail] == ["request.submitted", "org.imported", "step.approved"]
+        assert [e.id for e in trail] == sorted({e.id for e in trail if e.id})
+        assert trail[0].data == {"items": ["github:write"], "approvers": [["dana"]]}
+        assert trail[2].data["comment"] == "für 一周"
+        assert trail[0].at == T0 and trail[0].at.tzinfo is not None
+        first = trail[0].id or 0
+        assert [e.action for e in uow.audit.since(first)] == ["org.imported", "step.approved"]
+        assert [e.action for e in uow.audit.since(first, limit=1)] == ["org.imported"]
+        assert [e.action for e in uow.audit.for_request("AR-1")] == [
+            "request.submitted",
+            "step.approved",
+        ]
+        assert uow.audit.for_request("AR-2") == []
+
+
+def test_keys_are_claimed_once(store: Store) -> None:
+    with store.uow() as uow:
+        assert uow.keys.claim("evt-1", T0) is True
+        assert uow.keys.claim("evt-1", T0) is False
+        uow.audit.append(event("still.works"))  # a refused claim leaves the transaction usable
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.keys.claim("evt-1", T0) is False
+        assert uow.keys.claim("evt-2", T0) is True  # not committed
+    with store.uow() as uow:
+        assert uow.keys.claim("evt-2", T0) is True
+        assert [e.action for e in uow.audit.since()] == ["still.works"]
+
+
+def test_leaving_without_commit_rolls_back(store: Store) -> None:
+    with store.uow() as uow:
+        uow.requests.add(make_request("AR-1"))
+        uow.audit.append(event("request.submitted", "AR-1"))
+    with pytest.raises(RuntimeError), store.uow() as uow:
+        uow.requests.add(make_request("AR-2"))
+        raise RuntimeError("boom")
+    with store.uow() as uow:
+        assert uow.requests.get("AR-1") is None and uow.requests.get("AR-2") is None
+        assert uow.audit.since() == []
+
+
+def test_commit_then_rollback_inside_one_block(store: Store) -> None:
+    with store.uow() as uow:
+        uow.requests.add(make_request("AR-1"))
+        uow.commit()
+        uow.requests.add(make_request("AR-2"))
+        uow.rollback()
+        uow.audit.append(event("after.rollback"))
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.requests.get("AR-1") is not None
+        assert uow.requests.get("AR-2") is None
+        assert [e.action for e in uow.audit.since()] == ["after.rollback"]
+
+
+def test_nested_blocks_join_the_outer_transaction(store: Store) -> None:
+    uow = store.uow()
+    with uow:
+        uow.requests.add(make_request("AR-1"))
+        with uow:
+            uow.requests.add(make_request("AR-2"))
+        assert uow.requests.get("AR-2") is not None  # the inner exit did not roll back
+        uow.commit()
+    assert get(store, "AR-1") is not None and get(store, "AR-2") is not None
+
+
+# --- the org -------------------------------------------------------------------------
+
+
+def full_org() -> OrgData:
+    return parse_org(FULL_ORG)
+
+
+def replace(store: Store, data: OrgData) -> dict[str, tuple[int, int, int]]:
+    with store.uow() as uow:
+        report = uow.org.replace(data)
+        uow.commit()
+    return report.changes
+
+
+def load(store: Store) -> OrgData:
+    with store.uow() as uow:
+        data = uow.org.load()
+    assert data is not None
+    return data
+
+
+def version(store: Store) -> int:
+    with store.uow() as uow:
+        return uow.org.version()
+
+
+def test_org_replace_and_load_are_lossless(store: Store) -> None:
+    with store.uow() as uow:
+        assert uow.org.load() is None and uow.org.version() == 0
+    changes = replace(store, full_org())
+    assert changes["people"] == (7, 0, 0) and changes["grants"] == (6, 0, 0)
+    assert changes["org"] == (1, 0, 0)
+    loaded = load(store)
+    assert loaded == full_org()
+    assert loaded.model_dump() == full_org().model_dump()
+    jose = loaded.identities[1]
+    assert jose.username == "José-M" and jose.grants[1].expires == datetime(2026, 12, 1, tzinfo=UTC)
+    assert loaded.identities[3].kind is IdentityKind.SERVICE and loaded.identities[3].person is None
+    assert list(loaded.groups) == ["security", "Oncall-Leads"]
+    assert version(store) == 1
+
+
+def test_an_unchanged_snapshot_changes_nothing(store: Store) -> None:
+    replace(store, full_org())
+    changes = replace(store, full_org())
+    assert set(changes.values()) == {(0, 0, 0)}
+    assert version(store) == 1
+
+
+def test_sync_reports_what_changed_and_keeps_requests(store: Store) -> None:
+    replace(store, full_org())
+    add(store, make_request("AR-1"))
+    with store.uow() as uow:
+        uow.audit.append(event("request.submitted", "AR-1"))
+        uow.commit()
+    updated = full_org()
+    updated.people[3].name = "José Müller-Lüdenscheidt"  # renamed
+    del updated.people[6]  # Kai leaves (referenced nowhere)
+    updated.people.append(Person(id="new@u.test", name="Nia Neu", manager="ceo@u.test"))
+    updated.identities[1].grants[1].expires = datetime(2027, 1, 1, tzinfo=UTC)
+    del updated.identities[1].grants[2]
+    updated.identities[0].grants.append(HeldGrant(entitlement="github:write"))
+    changes = replace(store, updated)
+    assert changes["people"] == (1, 1, 1)
+    assert changes["grants"] == (1, 1, 1)
+    assert {t: c for t, c in changes.items() if c != (0, 0, 0)}.keys() == {"people", "grants"}
+    assert load(store) == updated
+    assert version(store) == 2
+    assert get(store, "AR-1") is not None
+    with store.uow() as uow:
+        assert [e.action for e in uow.audit.for_request("AR-1")] == ["request.submitted"]
+
+
+def test_a_reordered_list_is_kept_without_counting_as_a_change(store: Store) -> None:
+    replace(store, full_org())
+    reordered = full_org()
+    reordered.people.reverse()
+    changes = replace(store, reordered)
+    assert set(changes.values()) == {(0, 0, 0)}
+    assert load(store) == reordered
+    assert version(store) == 2
+
+
+def test_grants_and_identities_added_by_fulfillment(store: Store) -> None:
+    replace(store, full_org())
+    expires = datetime(2026, 4, 1, 12, 0, tzinfo=BERLIN)
+    with store.uow() as uow:
+        uow.org.add_grant("GITHUB:ALEX-M", "github:write", expires)
+        uow.org.add_grant("github:alex-m", "github:read", None)  # re-granted: moves last
+        uow.org.remove_grant("github:josé-m", "github:write")
+        uow.org.add_identity(
+            Identity(app="hooks", username="kai", person="kai@u.test", grants=["hooks:user"])
+        )
+        with pytest.raises(DomainError) as unknown:
+            uow.org.add_grant("github:nobody", "github:read", None)
+        assert unknown.value.code == "unknown_identity"
+        with pytest.raises(DomainError) as duplicate:
+            uow.org.add_identity(Identity(app="github", username="ALEX-M"))
+        assert duplicate.value.code == "duplicate_identity"
+        uow.commit()
+    data = load(store)
+    alex = data.identities[0]
+    assert [(g.entitlement, g.expires) for g in alex.grants] == [
+        ("github:write", expires),
+        ("github:read", None),
+    ]
+    assert [g.entitlement for g in data.identities[1].grants] == ["github:admin", "github:read"]
+    assert data.identities[-1].id == "hooks:kai"
+    assert data.identities[-1].grants == [HeldGrant(entitlement="hooks:user")]
+    assert version(store) > 1
