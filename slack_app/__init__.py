@@ -1,0 +1,1 @@
+"""The edges: Slack (Bolt), HTTP (FastAPI), the CLI and the local chat."""

@@ -1,0 +1,77 @@
+"""`access-agent`: one console command with sub-commands.
+
+User mistakes (a bad file, an unknown person, an unreachable database) print one
+clear line to stderr and exit non-zero; tracebacks are for bugs only (`--debug`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from domain.errors import DomainError, InvalidOrgData
+from slack_app import cli_doctor, cli_org
+from slack_app.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="access-agent",
+        description="Ask for access in plain words; approvers decide with a click.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    cli_doctor.register(commands)
+    cli_org.register(commands)
+    for register in _optional_commands():
+        register(commands)
+    return parser
+
+
+def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    """Commands of later layers (chat, eval, serve), present once those modules exist."""
+    found = []
+    for name in ("cli_chat", "cli_eval", "cli_serve"):
+        try:
+            module = __import__(f"slack_app.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"slack_app.{name}":
+                raise
+            continue
+        found.append(module.register)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler: Command = args.handler
+    try:
+        return handler(args, Settings())
+    except InvalidOrgData as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
