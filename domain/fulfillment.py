@@ -60,6 +60,8 @@ def _record_results(
         request = load(uow, request_id)
         for item in request.active_items:
             result = results.get(item.entitlement_id)
+            if result is not None and result.outcome is Outcome.PENDING:
+                item.note = result.message  # what the owners are asked to do
             if result is None or result.outcome is Outcome.PENDING:
                 continue
             _settle_item(uow, request, item, result, now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from domain.directory import Directory
 from domain.requests import AccessRequest, ItemStatus, State
 
@@ -9,6 +11,14 @@ from domain.requests import AccessRequest, ItemStatus, State
 def name(directory: Directory, person_id: str) -> str:
     person = directory.person(person_id)
     return person.name if person else person_id
+
+
+def until(directory: Directory, end: datetime) -> str:
+    """ "end of Fri 27 Nov 2026" for an end at local midnight, else the time too."""
+    local = end.astimezone(directory.timezone)
+    if local.time() == time():
+        return f"end of {local - timedelta(days=1):%a %d %b %Y}"
+    return f"{local:%a %d %b %Y %H:%M}"
 
 
 def progress(directory: Directory, r: AccessRequest) -> str:
@@ -19,7 +29,7 @@ def progress(directory: Directory, r: AccessRequest) -> str:
     if r.state is State.FULFILLING:
         return "approved; waiting for the app owners to grant it"
     if r.state is State.FULFILLED and r.end is not None:
-        return f"granted until {r.end.astimezone(directory.timezone):%a %d %b %Y %H:%M}"
+        return f"granted until {until(directory, r.end)}"
     return r.state.value
 
 
@@ -37,13 +47,12 @@ def items(directory: Directory, r: AccessRequest) -> str:
 
 def summary(directory: Directory, r: AccessRequest) -> str:
     verb = "remove" if r.kind.value == "revoke" else "grant"
-    until = (
-        (" until " + f"{r.end.astimezone(directory.timezone):%a %d %b %Y}")
-        if r.end
-        else (" permanently" if verb == "grant" else "")
-    )
+    if r.end is not None:
+        when = f" until {until(directory, r.end)}"
+    else:
+        when = " permanently" if verb == "grant" else ""
     who = name(directory, r.beneficiary)
     return (
-        f"{r.id}: {verb} {items(directory, r)} for {who}{until} — reason: {r.reason}"
+        f"{r.id}: {verb} {items(directory, r)} for {who}{when} — reason: {r.reason}"
         f" — {progress(directory, r)}"
     )

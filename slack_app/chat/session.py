@@ -160,20 +160,24 @@ class ChatSession:
         self._decide(args, approved=False)
 
     def _decide(self, args: list[str], *, approved: bool) -> None:
-        if not args:
-            self.say("usage: /approve ID [comment]")
+        with self.runtime.uow() as uow:
+            waiting = [r.id for r in uow.requests.awaiting(self.user)]
+        ids, comment = _targets(args, waiting)
+        if not ids:
+            self.say(
+                "Nothing waiting for your approval."
+                if not waiting
+                else "Which one? /approve ID (or /approve all): " + ", ".join(waiting)
+            )
             return
-        request = decide(
-            self.runtime,
-            args[0].upper(),
-            actor=self.user,
-            approved=approved,
-            comment=" ".join(args[1:]),
-        )
         d = self.runtime.directory()
-        self.say(f"✓ {render.summary(d, request)}")
-        self._notify_approvers(request)
-        self._notify_tasks(request)
+        for request_id in ids:
+            request = decide(
+                self.runtime, request_id, actor=self.user, approved=approved, comment=comment
+            )
+            self.say(f"✓ {render.summary(d, request)}")
+            self._notify_approvers(request)
+            self._notify_tasks(request)
 
     def _notify_tasks(self, request: AccessRequest) -> None:
         if request.state is not State.FULFILLING:
@@ -193,13 +197,28 @@ class ChatSession:
         self._close(args, success=False)
 
     def _close(self, args: list[str], *, success: bool) -> None:
-        if not args:
-            self.say("usage: /done ID [new-account-name]")
+        d = self.runtime.directory()
+        with self.runtime.uow() as uow:
+            tasks = [
+                r.id
+                for r in uow.requests.in_state(State.FULFILLING.value)
+                if any(self.user in _owners(d, i.app_id) for i in r.active_items)
+            ]
+        ids, extra = _targets(args, tasks)
+        if not ids:
+            self.say(
+                "No fulfillment task waiting for you."
+                if not tasks
+                else "Which one? /done ID (or /done all): " + ", ".join(tasks)
+            )
             return
-        extra = " ".join(args[1:])
+        for request_id in ids:
+            self._close_one(request_id, extra, success=success)
+
+    def _close_one(self, request_id: str, extra: str, *, success: bool) -> None:
         request = close_task(
             self.runtime,
-            args[0].upper(),
+            request_id,
             actor=self.user,
             success=success,
             note="" if success else extra,
@@ -217,3 +236,14 @@ class ChatSession:
 def _owners(directory: Directory, app_id: str) -> list[str]:
     app = directory.app(app_id)
     return app.owners if app else []
+
+
+def _targets(args: list[str], waiting: list[str]) -> tuple[list[str], str]:
+    """Which requests a command means: an id, "all", or the only one waiting."""
+    if args and args[0].lower() == "all":
+        return waiting, " ".join(args[1:])
+    if args and args[0].upper().startswith("AR-"):
+        return [args[0].upper()], " ".join(args[1:])
+    if len(waiting) == 1:
+        return waiting, " ".join(args)
+    return [], " ".join(args)
