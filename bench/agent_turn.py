@@ -41,8 +41,11 @@ def messages(directory: Directory, n: int, rng: random.Random) -> list[str]:
     for _ in range(n):
         app = rng.choice(apps)
         level = rng.choice(app.entitlements).name if app.entitlements else ""
-        out.append(rng.choice(TEMPLATES).format(ref=rng.choice(people).name, app=app.name,
-                                                level=level, title=rng.choice(titles)))
+        out.append(
+            rng.choice(TEMPLATES).format(
+                ref=rng.choice(people).name, app=app.name, level=level, title=rng.choice(titles)
+            )
+        )
     return out
 
 
@@ -51,24 +54,43 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args()
-    data = generate(people=args.people, apps=args.people // 10,
-                    entitlements=args.people // 2, grants=args.people * 10)
+    data = generate(
+        people=args.people,
+        apps=args.people // 10,
+        entitlements=args.people // 2,
+        grants=args.people * 10,
+    )
     directory = Directory(data)
     name_index(directory)  # built once per org version, as in the product
     rng = random.Random(1)
     requester = next(p.id for p in data.people if p.active and p.manager)
     texts = messages(directory, args.samples, rng)
     model = OfflineModel(lambda: directory)
-    ctx = ModelContext(requester_name="bench", today="Wednesday 2026-03-04",
-                       now=NOW.isoformat(), reasons=tuple(directory.reasons))
-    print(line("offline understanding", timed(
-        lambda t: model.understand([Turn("user", t)], ctx), texts), target=5))
+    ctx = ModelContext(
+        requester_name="bench",
+        today="Wednesday 2026-03-04",
+        now=NOW.isoformat(),
+        reasons=tuple(directory.reasons),
+    )
+    print(
+        line(
+            "offline understanding",
+            timed(lambda t: model.understand([Turn("user", t)], ctx), texts),
+            target=5,
+        )
+    )
     deps = AgentDeps(model=model, directory=lambda: directory, clock=FixedClock(NOW))
     runner = AgentRunner(build_graph(deps, checkpointer=InMemorySaver()))
     counter = iter(range(10**9))
-    print(line("whole turn (understand + resolve)", timed(
-        lambda t: runner.send(thread_id("bench", str(next(counter))), requester, t), texts),
-        target=20))
+    print(
+        line(
+            "whole turn (understand + resolve)",
+            timed(
+                lambda t: runner.send(thread_id("bench", str(next(counter))), requester, t), texts
+            ),
+            target=20,
+        )
+    )
 
 
 if __name__ == "__main__":

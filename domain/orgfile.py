@@ -20,7 +20,6 @@ from domain.errors import InvalidOrgData
 from domain.org import OrgData
 from domain.orgcheck import check_references
 
-
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

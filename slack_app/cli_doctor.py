@@ -6,10 +6,10 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.store.engine import make_engine
-from domain.store.migrate import current_revision, head_revision, migrate
 from sqlalchemy import text
 
+from domain.store.engine import make_engine
+from domain.store.migrate import current_revision, head_revision, migrate
 from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings
 
