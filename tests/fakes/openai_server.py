@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -80,7 +80,8 @@ def hang(seconds: float = 2.0) -> Hang:
 class FakeOpenAIServer:
     """Start with `start()` (or use as a context manager); point the client at `.url`."""
 
-    def __init__(self) -> None:
+    def __init__(self, responder: Callable[[dict[str, Any]], Behaviour] | None = None) -> None:
+        self.responder = responder  # answers when the script is empty (benchmarks)
         self.requests: list[dict[str, Any]] = []  # every JSON body received, in order
         self.headers: list[dict[str, str]] = []  # their headers, names lower-cased
         self._script: list[Behaviour] = []
@@ -122,9 +123,11 @@ class FakeOpenAIServer:
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
-            if not self._script:
-                return Status(500, message="fake openai server: script exhausted")
-            return self._script.pop(0)
+            if self._script:
+                return self._script.pop(0)
+        if self.responder is not None:
+            return self.responder(body)
+        return Status(500, message="fake openai server: script exhausted")
 
     def _usage(self, body: dict[str, Any], completion: str) -> dict[str, Any]:
         messages = body.get("messages", [])
