@@ -70,7 +70,8 @@ def main() -> int:
             text=True,
             check=False,
         )
-        summary = json.load(open(os.path.join(out, "report.json")))["summary"]
+        with open(os.path.join(out, "report.json"), encoding="utf-8") as report:
+            summary = json.load(report)["summary"]
     print(
         f"eval over the OpenAI adapter on loopback: {summary['cases']} cases, "
         f"{len(server.requests)} HTTP requests"
