@@ -148,6 +148,8 @@ def _check_apps(data: OrgData, people: _Ids, groups: _Ids, problems: list[str]) 
         app.owners = [
             people.ref(o, f"{path}.owners[{j}]", problems) for j, o in enumerate(app.owners)
         ]
+        _check_unique(app.owners, f"{path}.owners", "owner", problems)
+        _check_unique(app.aliases, f"{path}.aliases", "alias", problems)
         _check_duration(app.max_duration, f"{path}.max_duration", problems)
         app.approval = _steps(app.approval, f"{path}.approval", people, groups, problems)
         for j, ent in enumerate(app.entitlements):
@@ -163,6 +165,7 @@ def _steps(
     out = []
     if not steps:
         problems.append(f"{path}: at least one approval step is needed")
+    _check_unique(steps, path, "approval step", problems)
     for j, step in enumerate(steps):
         kind, _, target = step.partition(":")
         kind = kind.strip().lower()
@@ -187,10 +190,12 @@ def _check_bundles(data: OrgData, ents: _Ids, problems: list[str]) -> None:
             ents.ref(e, f"roles[{i}].entitlements[{j}]", problems)
             for j, e in enumerate(role.entitlements)
         ]
+        _check_unique(role.entitlements, f"roles[{i}].entitlements", "entitlement", problems)
     for title, bundle in data.job_titles.items():
         data.job_titles[title] = [
             ents.ref(e, f"job_titles.{title}[{j}]", problems) for j, e in enumerate(bundle)
         ]
+        _check_unique(bundle, f"job_titles.{title}", "entitlement", problems)
     titles: dict[str, str] = {}
     for title in data.job_titles:
         if key(title) in titles:

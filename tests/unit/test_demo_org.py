@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import yaml
 
 from domain.access_like import access_like, title_access
 from domain.demo import demo_org_text, load_demo_org
 from domain.directory import Directory
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidOrgData
 from domain.org import Fulfillment, IdentityKind, OrgData
 from domain.orgfile import dump_org, parse_org
 from domain.requests import AccessLikeKind
@@ -298,3 +299,14 @@ def test_temporary_grants(directory: Directory) -> None:
 def test_export_reparses_to_an_equal_model(org: OrgData) -> None:
     assert parse_org(dump_org(org)) == org
     assert parse_org(dump_org(org, as_json=True)) == org
+
+
+def test_duplicates_inside_lists_are_rejected_with_their_paths() -> None:
+    data = yaml.safe_load(demo_org_text())
+    data["roles"][0]["entitlements"].append(data["roles"][0]["entitlements"][0])
+    data["applications"][0]["owners"].append(data["applications"][0]["owners"][0])
+    with pytest.raises(InvalidOrgData) as err:
+        parse_org(yaml.safe_dump(data))
+    text = str(err.value)
+    assert "roles[0].entitlements[" in text and "duplicate entitlement" in text
+    assert "applications[0].owners[" in text and "duplicate owner" in text
