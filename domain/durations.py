@@ -85,7 +85,8 @@ _RELATIVE = re.compile(
     r"(?:(?P<digits>\d+)\s*-?\s*|(?:a\s+)?(?P<word>couple|an?|"
     + "|".join(_WORDS)
     + r")(?:\s+of)?[\s-]+)"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|mos?|years?|yrs?)"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|dyas?|weeks?|wee?kk?s?|wks?|fortnights?|"
+    r"months?|mo?nths?|monhts?|mos?|years?|yrs?)"
     r"\b(?!\s+ago\b)",
     re.IGNORECASE,
 )
@@ -100,7 +101,7 @@ _NEGATIVE = re.compile(r"\bfor\s+-\s*\d+", re.IGNORECASE)
 def _unit(unit: str) -> tuple[int, int]:
     """(months, seconds) in one `unit`."""
     u = unit.lower()
-    if u.startswith("mo"):
+    if u.startswith(("mo", "mn")):
         return 1, 0
     seconds = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800, "f": 1_209_600, "y": 0}[u[0]]
     return (12 if u[0] == "y" else 0), seconds
@@ -143,7 +144,10 @@ def _lasting(phrase: str, length: IsoDuration, now: datetime, tz: ZoneInfo) -> D
 
 
 # --- until a date: "until Friday", "EOM", "through March 20" -------------------------
-_PREP = r"(?:\b(?:until|till|til|through|thru|by)|'til|\bup\s+(?:to|until))\s+(?:the\s+)?"
+_PREP = (
+    r"(?:\b(?:until|untill|unitl|untl|till|til|through|thru|by)|'til|\bup\s+(?:to|until))"
+    r"\s+(?:the\s+)?"
+)
 _OPT = rf"(?:{_PREP})?\b"
 _WEEKDAYS = (
     r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
@@ -225,6 +229,18 @@ def _iso_date(m: re.Match[str], today: date) -> date | datetime:
     return parsed if len(text) > 10 else parsed.date()
 
 
+def _day_of_month(m: re.Match[str], today: date) -> date:
+    """ "until the 20th": that day of this month, or of next month when it has passed."""
+    day = int(m["dom"])
+    year, month = today.year, today.month
+    if day < today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found = _maybe_date(year, month, day)
+    if found is None:
+        raise DurationError(f"there is no {m['dom']}th in that month: name the date in full")
+    return found
+
+
 def _ambiguous(m: re.Match[str], today: date) -> date:
     raise DurationError(
         f"{m['num']} could be day/month or month/day: write it like 20 March or 2026-03-20"
@@ -275,6 +291,7 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], date], date | datetime]]] 
         _named_date,
     ),
     (rf"{_PREP}(?:end\s+of\s+)?(?P<mon>{_MONTHS})\b{_YEAR}", _named_date),
+    (rf"{_PREP}(?P<dom>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:{_MONTHS}))", _day_of_month),
     (rf"{_PREP}(?P<num>\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?)(?!\d)", _ambiguous),
 ]
 _RULES: list[tuple[re.Pattern[str], _Build]] = [
@@ -287,7 +304,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
 # --- no end stated -------------------------------------------------------------------
 _NOT_PERMANENT = re.compile(r"\b(?:not|non)[\s-]?permanent(?:ly)?\b", re.IGNORECASE)
 _PERMANENT = re.compile(
-    r"\b(?:permanent(?:ly)?|forever|indefinitely|no\s+end(?:\s+date)?|no\s+expir(?:y|ation)"
+    r"\b(?:permanent(?:ly)?|perm[ae]n[ae]n?t(?:ly)?|permanet(?:ly)?|perm|forever|indefinitely|no\s+end(?:\s+date)?|no\s+expir(?:y|ation)"
     r"|never\s+expires?|without\s+(?:an\s+)?(?:end\s+date|expiry))\b",
     re.IGNORECASE,
 )

@@ -15,7 +15,10 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), _I)
 
 
-_APPROVAL = r"(?:approv\w*|sign[-\s]?offs?|security\s+reviews?|review\s+steps?|reviews?)"
+_APPROVAL = (
+    r"(?:approv\w*|sign[-\s]?offs?|security\s+reviews?|review\s+steps?|reviews?|"
+    r"(?:manager|owner|security|approval|first|second|last)\s+steps?)"
+)
 _NEGATOR = (
     r"(?:skip\w*|bypass\w*|circumvent\w*|avoid\w*|waiv\w*|disabl\w*|turn(?:ing)?\s+off|"
     r"remov\w*|without|no|don'?t\s+need|no\s+need\s+for|no\s+time\s+for|not\s+wait\w*\s+for|"
@@ -31,6 +34,8 @@ SKIP_APPROVAL = _any(
     r"\b(?:pre[-\s]?approved|already\s+(?:been\s+)?approved|approved_by|approved\s+by|"
     r"auto[-\s]?approv\w*|approved\s+in\s+advance|verbal(?:ly)?\s+approv\w*|rubber[-\s]?stamp)",
     r"\b(?:status|state)\W{0,3}(?:=|:)?\W{0,3}(?:approved|granted|done)\b",
+    r"\b(?:flip|set|change|switch|turn|move)\s+(?:it|this|that|the\s+request|the\s+status|"
+    r"my\s+request)\s+(?:to|into)\s+(?:approved|granted|done)\b",
     r"\bmark\w*\s+.{0,40}?\b(?:approved|done|granted|complete[d]?)\b",
     r"\b(?:said|says)\s+yes\b|\bgave\s+(?:me\s+)?(?:the\s+)?(?:ok|okay|go[-\s]ahead|green\s+light)",
     r"\bwrite\s+(?:an?\s+|the\s+)?approval\b|\breply\s+.{0,30}\bapproved\b",
@@ -77,7 +82,7 @@ INJECTION = _any(
     r"\byou\s+are\s+an?\s+(?:\w+\s+){0,3}assistant\b|\balways\s+says?\s+yes\b",
     r"\bsay\s+(?:yes|approved|granted)\b|\breply\s+only\s+with\b|\brespond\s+only\s+with\b",
     r"\bdecode\s+(?:this|the\s+following)\b|\bdo\s+what\s+it\s+says\b|\bbase64\b",
-    r"\bsudo\b|\broot\s+access\s+to\s+(?:the\s+)?bot\b",
+    r"\broot\s+access\s+to\s+(?:the\s+)?bot\b",
     r"\b(?:grant|give)\s+(?:it\s+to\s+)?everyone\b|\ball\s+(?:users|employees|staff)\b|"
     r"\beveryone\s+in\b|\bwhole\s+(?:team|company|org|department)\b|\bentire\s+(?:team|company|"
     r"org|department)\b|[\"']beneficiary[\"']\s*:\s*[\"']\*",
