@@ -79,6 +79,7 @@ class AgentRunner:
         return self._run(thread, Command(resume={"action": "cancel"}))
 
     def _run(self, thread: str, payload: Any) -> Reply:
+        seen = 0 if isinstance(payload, dict) else len(self.state(thread).get("notices", []))
         values = self.graph.invoke(payload, self._config(thread))
         kind = values.get("outcome") or "message"
         proposal = values.get("proposal")
@@ -88,7 +89,7 @@ class AgentRunner:
             text=values.get("reply", ""),
             proposal=Proposal.model_validate(proposal) if proposal else None,
             problems=question.get("problems", []) if kind == "clarify" else [],
-            notices=list(values.get("notices", [])),
+            notices=list(values.get("notices", []))[seen:],  # each notice is said once
             refusal_code=values.get("refusal_code"),
             usage=dict(values.get("usage", {})),
         )

@@ -122,3 +122,22 @@ def test_a_new_message_after_the_end_starts_a_new_request() -> None:
     r.send(T, ALEX, "same as Tom")
     reply = r.send(T, ALEX, "github write for a day")
     assert reply.kind == "proposal"
+
+
+class Noticing(Scripted):
+    """A model that reports a fallback notice on every turn."""
+
+    def understand(self, turns: list[Turn], ctx: ModelContext) -> Understanding:
+        understanding = super().understand(turns, ctx)
+        return understanding.model_copy(update={"notice": "model unreachable"})
+
+
+def test_a_notice_is_said_once_per_turn_not_repeated() -> None:
+    model = Noticing(
+        {"action": "request", "access_like": "person", "reference": "Priya", "duration": "1d"},
+        {"action": "answer", "select_all": True},
+    )
+    deps = AgentDeps(model=model, directory=lambda: D, clock=FixedClock(NOW))
+    r = AgentRunner(build_graph(deps, checkpointer=InMemorySaver()))
+    assert r.send(T, ALEX, "same access as priya for a day").notices == ["model unreachable"]
+    assert r.send(T, ALEX, "all of them").notices == ["model unreachable"]
