@@ -14,3 +14,14 @@ def openai_server() -> Iterator[FakeOpenAIServer]:
     """A loopback OpenAI-compatible server (`.url`, `.script(...)`, `.requests`)."""
     with FakeOpenAIServer() as server:
         yield server
+
+
+from tests.fakes.slack_api import FakeSlackAPI, demo_users  # noqa: E402
+
+
+@pytest.fixture
+def slack_api() -> Iterator[FakeSlackAPI]:
+    """A loopback Slack Web API (`.url` ends in "/api/", `.calls(method)`, `.fail_once`),
+    with the demo org's people as Slack users (Kai Lund, who has no slack_id, is U02KAI)."""
+    with FakeSlackAPI(demo_users()) as server:
+        yield server

@@ -1,0 +1,114 @@
+"""Direct messages to the bot: each is one turn of the conversation with the agent.
+
+A "Thinking…" message is posted at once and then updated in place with the answer
+(a clarification, the confirmation card or a refusal). Each event is handled once,
+however often Slack delivers it (`event_id` claimed in the store); bot messages,
+edits and other subtypes are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from domain.directory import Directory
+from slack_app.slack import replies, retry
+from slack_app.slack.deps import SlackDeps
+from slack_app.slack.edge import blocking, conversation, team_of, tell, update
+from slack_app.slack.records import MessageRef, claim
+from slack_app.slack.users import NOT_FOUND
+
+log = logging.getLogger(__name__)
+
+
+def is_user_dm(event: dict[str, Any]) -> bool:
+    """A person's new message in a DM with the bot (not an edit, a join, or a bot)."""
+    return (
+        event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and bool((event.get("text") or "").strip())
+    )
+
+
+_LINK = re.compile(r"<([@#!]?)([^>|]*)(?:\|([^>]*))?>")
+
+
+def words_of(text: str, directory: Directory) -> str:
+    """Slack's message markup back into what the person typed: a mention of a known
+    person becomes their name (`<@U01PRIYAR>` → "Priya Raman"), a link its label, and
+    `&amp;`/`&lt;`/`&gt;` the characters themselves."""
+
+    def plain(match: re.Match[str]) -> str:
+        sigil, target, label = match.groups()
+        if sigil == "@" and (person := directory.by_slack_id.get(target.upper())):
+            return person.name
+        return label or target
+
+    unlinked = _LINK.sub(plain, text)
+    return unlinked.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    @app.event("message")
+    async def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if not is_user_dm(event):
+            return
+        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+        if not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
+            log.info("event %s already handled (Slack retry)", event_id)
+            return
+        person = await deps.users.person(str(event["user"]))
+        channel = str(event["channel"])
+        if person is None:
+            await tell(deps, {"user": {"id": event["user"]}, "channel": channel}, NOT_FOUND)
+            return
+        thread = conversation(team_of(body), channel)
+        text = words_of(str(event["text"]), await blocking(deps.runtime.directory))
+        await converse(deps, thread=thread, channel=channel, person_id=person.id, text=text)
+
+
+async def converse(
+    deps: SlackDeps, *, thread: str, channel: str, person_id: str, text: str
+) -> MessageRef | None:
+    """One turn: "Thinking…" now, the agent's answer in its place when ready.
+
+    A turn makes the conversation's previous card stale: it is retired (no buttons),
+    and the new card, if any, becomes the only one Submit is accepted from.
+    """
+    posted = await retry.notify(deps.client.chat_postMessage, channel=channel, **replies.thinking())
+    async with deps.conversation_lock(thread):
+        payload = await _answer(deps, thread, person_id, text)
+        sent = posted
+        if posted is None:  # the placeholder never made it: send the answer on its own
+            sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
+        ref = _ref(sent, person_id)
+        previous = deps.cards.pop(thread, None)
+        if ref is not None and replies.is_card(payload):
+            deps.cards[thread] = ref
+    if posted is not None and ref is not None:
+        await retry.notify(deps.client.chat_update, channel=ref.channel, ts=ref.ts, **payload)
+    if previous is not None and previous != ref:
+        await update(deps, previous, replies.text(replies.SUPERSEDED))
+    return ref
+
+
+def _ref(sent: AsyncSlackResponse | None, person_id: str) -> MessageRef | None:
+    if sent is None:
+        return None
+    return MessageRef(str(sent["channel"]), str(sent["ts"]), person_id)
+
+
+async def _answer(deps: SlackDeps, thread: str, person_id: str, text: str) -> dict[str, Any]:
+    try:
+        reply = await blocking(deps.runner.send, thread, person_id, text)
+        directory = await blocking(deps.runtime.directory)
+    except Exception:
+        log.exception("agent turn failed in %s", thread)
+        return replies.text(replies.FAILED)
+    return replies.for_reply(reply, reasons=directory.reasons, thread=thread)

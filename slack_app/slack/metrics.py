@@ -1,0 +1,93 @@
+"""In-process counters and one histogram, rendered in Prometheus' text format.
+
+Small on purpose (no client library): HTTP requests by endpoint and status, how long
+Slack waited for our answer on /slack/events (the ack), and requests submitted and
+decided through Slack. Per process: each replica is scraped on its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
+
+
+def _labels(**labels: str) -> str:
+    inner = ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items())
+    return "{" + inner + "}" if inner else ""
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+@dataclass
+class Metrics:
+    http: Counter[tuple[str, int]] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+    submitted: int = 0
+    ack_buckets: list[int] = field(default_factory=lambda: [0] * len(ACK_BUCKETS))
+    ack_count: int = 0
+    ack_sum: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def request(self, endpoint: str, status: int) -> None:
+        with self._lock:
+            self.http[(endpoint, status)] += 1
+
+    def ack(self, seconds: float) -> None:
+        with self._lock:
+            self.ack_count += 1
+            self.ack_sum += seconds
+            for n, bound in enumerate(ACK_BUCKETS):
+                if seconds <= bound:
+                    self.ack_buckets[n] += 1
+
+    def submitted_requests(self, count: int) -> None:
+        with self._lock:
+            self.submitted += count
+
+    def decided(self, outcome: str) -> None:
+        with self._lock:
+            self.decisions[outcome] += 1
+
+    def render(self) -> str:
+        with self._lock:
+            return "\n".join([*self._http(), *self._acks(), *self._requests()]) + "\n"
+
+    def _http(self) -> list[str]:
+        lines = [
+            "# HELP access_agent_http_requests_total HTTP requests by endpoint and status.",
+            "# TYPE access_agent_http_requests_total counter",
+        ]
+        for (endpoint, status), n in sorted(self.http.items()):
+            labels = _labels(endpoint=endpoint, status=str(status))
+            lines.append(f"access_agent_http_requests_total{labels} {n}")
+        return lines
+
+    def _acks(self) -> list[str]:
+        name = "access_agent_slack_ack_seconds"
+        lines = [
+            f"# HELP {name} Time to answer Slack on /slack/events (the ack).",
+            f"# TYPE {name} histogram",
+        ]
+        for bound, n in zip(ACK_BUCKETS, self.ack_buckets, strict=True):
+            lines.append(f"{name}_bucket{_labels(le=str(bound))} {n}")
+        lines.append(f"{name}_bucket{_labels(le='+Inf')} {self.ack_count}")
+        lines.append(f"{name}_sum {self.ack_sum:.6f}")
+        lines.append(f"{name}_count {self.ack_count}")
+        return lines
+
+    def _requests(self) -> list[str]:
+        lines = [
+            "# HELP access_agent_requests_submitted_total Access requests submitted in Slack.",
+            "# TYPE access_agent_requests_submitted_total counter",
+            f"access_agent_requests_submitted_total {self.submitted}",
+            "# HELP access_agent_requests_decided_total Approval decisions made in Slack.",
+            "# TYPE access_agent_requests_decided_total counter",
+        ]
+        for outcome, n in sorted(self.decisions.items()):
+            lines.append(f"access_agent_requests_decided_total{_labels(outcome=outcome)} {n}")
+        return lines

@@ -1,0 +1,85 @@
+"""Messages sent after a request changed (always after the commit, never deciding it).
+
+Approvers of the current step get the approval DM; once a step is decided every
+approver's copy is updated in place; the requester (and a different beneficiary)
+hears about each step; app owners get the manual task. Sent message refs are kept as
+audit events (see `records`) so a later decision can find and update them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from domain.directory import Directory
+from domain.orgcheck import key
+from domain.requests import AccessRequest, ApprovalStep, State
+from slack_app.blocks import facts, notices
+from slack_app.blocks.approvals import approver_dm, decided_dm
+from slack_app.blocks.kit import Block
+from slack_app.slack.deps import SlackDeps
+from slack_app.slack.edge import blocking, dm, update
+from slack_app.slack.records import APPROVER_DM, TASK_DM, messages, remember_message
+from slack_app.slack.task_blocks import owned_items, task_dm
+
+
+async def approvers(deps: SlackDeps, request: AccessRequest, directory: Directory) -> None:
+    """DM each approver of the current step (nothing when the request is not waiting)."""
+    step = request.current_step
+    if request.state is not State.SUBMITTED or step is None:
+        return
+    payload = approver_dm(request, directory, step_index=step.index)
+    for approver in step.approvers:
+        ref = await dm(deps, approver, payload)
+        if ref is not None:
+            ref = dataclasses.replace(ref, step=step.index)
+            await blocking(remember_message, deps.runtime, APPROVER_DM, request.id, ref)
+
+
+async def owners(deps: SlackDeps, request: AccessRequest, directory: Directory) -> None:
+    """DM each owner of an app with a manual grant still to do."""
+    if request.state is not State.FULFILLING:
+        return
+    seen: set[str] = set()
+    for item in request.active_items:
+        app = directory.app(item.app_id)
+        for owner in app.owners if app else []:
+            if key(owner) in seen or not owned_items(request, directory, owner):
+                continue
+            seen.add(key(owner))
+            ref = await dm(deps, owner, task_dm(request, directory, owner=owner))
+            if ref is not None:
+                await blocking(remember_message, deps.runtime, TASK_DM, request.id, ref)
+
+
+async def requester(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:
+    await dm(deps, request.requester, payload)
+    if key(request.beneficiary) != key(request.requester):
+        await dm(deps, request.beneficiary, payload)
+
+
+def decision_notice(
+    request: AccessRequest, directory: Directory, step: ApprovalStep, *, changed: bool
+) -> Block:
+    """What the requester hears after `step` was decided."""
+    if request.state is State.REJECTED:
+        return notices.rejected(request, directory)
+    if request.state is State.FULFILLED:
+        return notices.granted(request, directory)
+    if request.state is State.FAILED:
+        return notices.failed(request, directory)
+    if changed:
+        return notices.approved_with_changes(request, directory, step_index=step.index)
+    return notices.step_approved(request, directory, step_index=step.index)
+
+
+async def after_decision(deps: SlackDeps, request: AccessRequest, *, changed: bool) -> None:
+    directory = await blocking(deps.runtime.directory)
+    step = facts.last_decision(request)
+    if step is not None:
+        refs = await blocking(messages, deps.runtime, APPROVER_DM, request.id, step=step.index)
+        decided = decided_dm(request, directory)
+        for ref in refs:
+            await update(deps, ref, decided)
+        await requester(deps, request, decision_notice(request, directory, step, changed=changed))
+    await approvers(deps, request, directory)
+    await owners(deps, request, directory)

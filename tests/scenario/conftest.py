@@ -1,0 +1,37 @@
+"""The whole app on a temp SQLite database with the demo org, the offline model, and
+the Web API client pointed at the loopback fake. Time in the domain is fixed; the
+signatures use the wall clock, as Slack's do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.ports import FixedClock
+from slack_app.agent_wiring import build_runner
+from slack_app.bootstrap import build_runtime
+from slack_app.server import create_app
+from slack_app.settings import Settings
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.scenario.harness import SECRET, SlackHarness
+
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # Wednesday 16:00 in Berlin
+
+
+@pytest.fixture
+def slack(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        slack_signing_secret=SECRET,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack_api.url,
+        model="offline",
+    )
+    runtime = build_runtime(settings, clock=FixedClock(NOW))
+    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
+    with TestClient(app) as http:
+        yield SlackHarness(http, slack_api, runtime)

@@ -1,0 +1,86 @@
+"""`access-agent socket`: the same listeners behind a Socket Mode connection."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from domain.ports import FixedClock
+from slack_app.agent_wiring import build_runner
+from slack_app.blocks.ids import Action
+from slack_app.bootstrap import build_runtime
+from slack_app.cli_serve import socket_handler
+from slack_app.settings import Settings
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.scenario.harness import has_action
+from tests.scenario.socket_server import FakeSocketMode
+
+
+@pytest.fixture
+def socket_mode(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[FakeSocketMode]:
+    server = FakeSocketMode().start()
+    slack_api.socket_url = server.url
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        slack_bot_token="xoxb-test",
+        slack_app_token="xapp-test",
+        slack_api_url=slack_api.url,
+        model="offline",
+    )
+    runtime = build_runtime(settings, clock=FixedClock(datetime(2026, 3, 4, 15, tzinfo=UTC)))
+    stop = threading.Event()
+
+    async def run() -> None:
+        handler = socket_handler(settings, runtime=runtime, runner=build_runner(runtime))
+        await handler.connect_async()
+        while not stop.is_set():
+            await asyncio.sleep(0.02)
+        await handler.close_async()
+
+    bot = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
+    bot.start()
+    try:
+        assert server.connected.wait(timeout=20), "the bot never connected"
+        yield server
+    finally:
+        stop.set()
+        bot.join(timeout=20)
+        server.close()
+
+
+def test_a_dm_over_socket_mode_is_acked_and_answered(
+    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI
+) -> None:
+    event = {
+        "type": "message",
+        "channel": "D01ALEX",
+        "channel_type": "im",
+        "user": "U01ALEX",
+        "text": "github write for 3 days",
+        "ts": f"{time.time():.6f}",
+    }
+    payload = {
+        "type": "event_callback",
+        "team_id": "T01ACME",
+        "event_id": "EvSOCK1",
+        "event": event,
+    }
+    socket_mode.push(
+        {
+            "envelope_id": "env-1",
+            "type": "events_api",
+            "payload": payload,
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+    )
+    card = slack_api.wait_for("chat.update", has_action(Action.SUBMIT), timeout=20)[0]
+    assert card["channel"] == "D01ALEX"
+    assert any(a.get("envelope_id") == "env-1" for a in socket_mode.acks)
