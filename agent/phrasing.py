@@ -68,10 +68,12 @@ def proposal_text(p: dict[str, Any]) -> str:
             lines.append("  Duration: permanent")
         else:
             capped = " (capped)" if duration.get("capped") else ""
-            lines.append(f"  Until: end of {duration['end_date']}{capped}")
+            ends = duration.get("ends") or f"at the end of {duration['end_date']}"
+            lines.append(f"  Ends: {ends}{capped}")
     lines.append(f"  Reason: {p.get('reason') or '(pick one before submitting)'}")
     for route in p.get("routes", []):
         steps = " → ".join(" or ".join(s["approver_names"]) for s in route["steps"])
         lines.append(f"  Approval: {steps}")
     lines.extend(f"  Note: {w}" for w in p.get("warnings", []))
     return "\n".join(lines)
+

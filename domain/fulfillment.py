@@ -83,7 +83,11 @@ def complete_task(
     username: str | None = None,
     entitlement_id: str | None = None,
 ) -> AccessRequest:
-    """An app owner (or an admin) says a manual grant or removal was done, or failed."""
+    """An app owner (or an admin) says a manual grant or removal was done, or failed.
+
+    Without `entitlement_id` it closes every open item the actor may close: an owner of
+    one app in a multi-app request closes that app's items, and the request finishes
+    when the last owner has closed theirs."""
     now = clock.now()
     with uow:
         request = load(uow, request_id)
@@ -100,6 +104,9 @@ def complete_task(
         ]
         if not items:
             raise DomainError("no open task matches", code="no_task")
+        if entitlement_id is None:
+            mine = [i for i in items if _may_close(directory, i, actor)]
+            items = mine or items[:1]  # none of them: the check below says why
         for item in items:
             _check_task_actor(directory, item, actor)
             outcome = Outcome.DONE if success else Outcome.FAILED
@@ -113,11 +120,15 @@ def complete_task(
     return request
 
 
-def _check_task_actor(directory: Directory, item: RequestItem, actor: str) -> None:
+def _may_close(directory: Directory, item: RequestItem, actor: str) -> bool:
     app = directory.app(item.app_id)
     person = directory.person(actor)
     owners = {key(o) for o in app.owners} if app else set()
-    if person is None or not (person.admin or key(actor) in owners):
+    return person is not None and (person.admin or key(actor) in owners)
+
+
+def _check_task_actor(directory: Directory, item: RequestItem, actor: str) -> None:
+    if not _may_close(directory, item, actor):
         raise NotAllowed(
             "only an owner of the app or an admin can close this task", code="not_task_owner"
         )

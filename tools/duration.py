@@ -40,6 +40,9 @@ class DurationOutput(ToolModel):
     requested_end_date: str | None = Field(
         default=None, description="The day the user asked for, before any cap."
     )
+    ends: str | None = Field(
+        default=None, description='When access ends, for people: "at the end of Fri 6 Mar 2026".'
+    )
     permanent_requested: bool = Field(default=False, description="The user asked for permanent.")
     permanent_allowed: bool = Field(
         default=True, description="False when a cap forbids permanent access to these items."
@@ -98,6 +101,7 @@ def _output(phrase: str, r: CappedDuration, tz: ZoneInfo) -> DurationOutput:
         phrase=phrase,
         end=r.end.isoformat().replace("+00:00", "Z") if r.end else None,
         end_date=r.end_date.isoformat() if r.end_date else None,
+        ends=_when(r.end, tz) if r.end else None,
         requested_end_date=r.requested_end_date.isoformat() if r.requested_end_date else None,
         permanent_requested=r.permanent_requested,
         permanent_allowed=r.permanent_allowed,

@@ -41,7 +41,7 @@ def test_same_access_as_priya_all_the_way_to_granted(
     assert 'Which "priya" do you mean?' in out and "Until when" in out
     out = run(session, said, "Priya Raman", "until Friday", "just github and datadog")
     assert "GitHub · Write on alex-m" in out and "Datadog · Standard on a new" in out
-    assert "Until: end of 2026-03-06" in out
+    assert "Ends: at the end of Fri 6 Mar 2026" in out
     out = run(session, said, "/submit")
     assert "Pick a reason first" in out  # nothing was submitted without one
     out = run(session, said, "/submit 1")

@@ -350,3 +350,47 @@ def test_a_failed_transition_leaves_no_audit_event(
             changes=Changes(end=NOW - timedelta(days=1)),
         )
     assert actions(uow) == before
+
+
+def test_each_owner_closes_their_own_app_in_a_multi_app_request() -> None:
+    org = small_org()
+    org.applications[0].approval = ["manager"]  # github and aws-prod share one route now
+    uow, clock = InMemoryUnitOfWork(org), FixedClock(NOW)
+    d = Draft.model_validate(
+        {
+            "requester": ALEX,
+            "beneficiary": ALEX,
+            "reason": "New project",
+            "end": NOW + timedelta(days=3),
+            "items": [
+                RequestItem(
+                    entitlement_id="github:write", app_id="github", identity_id="github:alex-m"
+                ),
+                RequestItem(
+                    entitlement_id="aws-prod:read-only", app_id="aws-prod", identity_id="new"
+                ),
+            ],
+        }
+    )
+    (request,) = submit(uow=uow, directory=directory(uow), draft=d, actor=ALEX, clock=clock)
+    approve(uow=uow, request_id=request.id, approver=DANA, clock=clock)
+    fulfill(uow=uow, request_id=request.id, connectors=ConnectorRegistry(), clock=clock)
+    half = complete_task(
+        uow=uow,
+        directory=directory(uow),
+        request_id=request.id,
+        actor=OMAR,
+        clock=clock,
+        success=True,
+    )
+    assert half.state is State.FULFILLING  # Sam's AWS item is still open
+    assert [i.status for i in half.items] == [ItemStatus.DONE, ItemStatus.FULFILLING]
+    done = complete_task(
+        uow=uow,
+        directory=directory(uow),
+        request_id=request.id,
+        actor=SAM,
+        clock=clock,
+        success=True,
+    )
+    assert done.state is State.FULFILLED
