@@ -34,6 +34,10 @@ class Action(StrEnum):
     REJECT = "reject"
     DECISION = "decision"  # block_id prefix: decision|<request id>
     REMIND = "remind"
+    # manual fulfillment task (DM to the app's owners)
+    TASK_DONE = "task_done"
+    TASK_FAILED = "task_failed"
+    TASK = "task"  # block_id prefix: task|<request id>
     PICK_APPROVER = "pick_approver"  # reserved: whom to notify first in a multi-approver step
     # App Home
     HOME_REQUEST_ACCESS = "home_request_access"

@@ -16,10 +16,10 @@ from domain.requests import AccessRequest, ApprovalStep, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
 from slack_app.blocks.kit import Block
+from slack_app.blocks.tasks import owned_items, task_dm
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import blocking, dm, update
 from slack_app.slack.records import APPROVER_DM, TASK_DM, messages, remember_message
-from slack_app.slack.task_blocks import owned_items, task_dm
 
 
 async def approvers(deps: SlackDeps, request: AccessRequest, directory: Directory) -> None:

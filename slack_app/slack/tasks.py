@@ -14,21 +14,22 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from domain.errors import DomainError
 from domain.requests import AccessRequest, State
 from slack_app.blocks import notices
+from slack_app.blocks.ids import Action
+from slack_app.blocks.tasks import task_closed
 from slack_app.services.requests import close_task
 from slack_app.slack import notify
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import acting_person, blocking, tell, update
 from slack_app.slack.records import TASK_DM, messages
-from slack_app.slack.task_blocks import TaskAction, task_closed
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
-    @app.action(TaskAction.DONE)
+    @app.action(Action.TASK_DONE)
     async def on_done(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         await close(deps, body, str(action.get("value")), success=True)
 
-    @app.action(TaskAction.FAILED)
+    @app.action(Action.TASK_FAILED)
     async def on_failed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         await close(deps, body, str(action.get("value")), success=False)

@@ -7,7 +7,6 @@ from slack_sdk.models.blocks import Block
 
 from domain.requests import State
 from slack_app.blocks.ids import Action
-from slack_app.slack.task_blocks import TaskAction
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
 from tests.scenario.harness import SlackHarness, button
 
@@ -51,7 +50,7 @@ def test_same_access_as_priya_from_dm_to_granted(slack: SlackHarness) -> None:
         parsed = Block.parse(block)
         assert parsed is not None
         parsed.validate_json()
-    h.click(OMAR, button(task.payload, TaskAction.DONE), channel=task.channel, ts=task.ts)
+    h.click(OMAR, button(task.payload, Action.TASK_DONE), channel=task.channel, ts=task.ts)
     dm_to(h, ALEX, "Access granted")
     closed = updated(h, task)
     assert "Done" in closed["text"]

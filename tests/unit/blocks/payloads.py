@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from domain.directory import Directory
-from slack_app.blocks import approvals, clarify, confirmation, details, home, notices
+from domain.requests import AccessRequest, ItemStatus, State
+from slack_app.blocks import approvals, clarify, confirmation, details, home, notices, tasks
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal
 from tests.unit.blocks.sample_requests import mine, requests
 from tests.unit.blocks.samples import REASONS, THREAD, privileged_proposal, proposal
 from tools.base import Candidate
+
+OWNER = "omar@t.test"  # owns GitHub in tests/orgs.py
+
+
+def fulfilling(r: AccessRequest) -> AccessRequest:
+    """The request once approved: every item waits for its app's owners."""
+    items = [i.model_copy(update={"status": ItemStatus.FULFILLING, "note": ""}) for i in r.items]
+    return r.model_copy(update={"state": State.FULFILLING, "items": items})
 
 
 def problems() -> list[dict[str, Any]]:
@@ -108,6 +117,8 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "approve_changes_modal": approvals.approve_changes_modal(r["two_items"], d),
         "approve_changes_modal_permanent": approvals.approve_changes_modal(r["permanent"], d),
         "reject_modal": approvals.reject_modal(r["submitted"]),
+        "task_dm": tasks.task_dm(fulfilling(r["two_items"]), d, owner=OWNER),
+        "task_closed": tasks.task_closed(r["granted"], d, by=OWNER),
         "request_details": details.request_details(r["changed"], d),
         "notice_submitted": notices.submitted(r["submitted"], d),
         "notice_step_approved": notices.step_approved(r["privileged"], d, step_index=0),

@@ -1,13 +1,10 @@
 """The manual-fulfillment task an app owner gets once a request is approved.
 
-Pure builders, like `slack_app.blocks` (which had none for tasks); the two action ids
-live in `TaskAction` until they move into `blocks.ids.Action`. Buttons carry only the
-request id: closing the task re-checks that the clicker owns the app (or is an admin).
+Buttons carry only the request id: closing the task re-checks that the clicker owns
+the app (or is an admin).
 """
 
 from __future__ import annotations
-
-from enum import StrEnum
 
 from domain.directory import Directory
 from domain.orgcheck import key
@@ -15,14 +12,8 @@ from domain.requests import AccessRequest, ItemStatus, RequestItem, State
 from slack_app.blocks import facts
 from slack_app.blocks.approvals import request_facts
 from slack_app.blocks.escape import mrkdwn
-from slack_app.blocks.ids import pack
+from slack_app.blocks.ids import Action, pack
 from slack_app.blocks.kit import Block, actions, button, confirm, context, header, message
-
-
-class TaskAction(StrEnum):
-    DONE = "task_done"
-    FAILED = "task_failed"
-    BLOCK = "task"  # block_id prefix: task|<request id>
 
 
 def owned_items(request: AccessRequest, directory: Directory, owner: str) -> list[RequestItem]:
@@ -47,9 +38,9 @@ def task_dm(request: AccessRequest, directory: Directory, *, owner: str) -> Bloc
         *request_facts(r, d),
         context("*To do:*\n" + "\n".join(todo or ["• nothing left for your apps"])),
         actions(
-            button("Done", TaskAction.DONE, r.id, style="primary"),
-            button("Failed", TaskAction.FAILED, r.id, style="danger", ask=failed),
-            block_id=pack(TaskAction.BLOCK, r.id),
+            button("Done", Action.TASK_DONE, r.id, style="primary"),
+            button("Failed", Action.TASK_FAILED, r.id, style="danger", ask=failed),
+            block_id=pack(Action.TASK, r.id),
         ),
     ]
     who = facts.name(d, r.beneficiary)
