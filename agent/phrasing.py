@@ -76,4 +76,3 @@ def proposal_text(p: dict[str, Any]) -> str:
         lines.append(f"  Approval: {steps}")
     lines.extend(f"  Note: {w}" for w in p.get("warnings", []))
     return "\n".join(lines)
-
