@@ -1,4 +1,4 @@
-"""The graph: understand → resolve → clarify ⟲ | propose ⟲ | end.
+"""The graph: [understand] → resolve → clarify ⟲ | propose ⟲ | end.
 
     understand (model) ──► resolve (tools only) ──► clarify ── interrupt ──► understand
           │                       │                 propose ── interrupt ──► confirmed | cancelled
@@ -6,7 +6,8 @@
          end (refusal, cancel, chit-chat)          end (refusal)
 
 The graph never submits, approves or grants: a confirmation ends the run with the
-proposal, and the caller (a button handler) submits it through the domain.
+proposal, and the caller (a button handler) submits it through the domain. A run
+whose ask came structured (the guided form, `AgentRunner.start`) begins at resolve.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from langgraph.graph.state import CompiledStateGraph
 from agent.deps import AgentDeps
 from agent.nodes import Nodes
 from agent.state import AgentState
+
+
+def route_start(state: AgentState) -> Literal["understand", "resolve"]:
+    """A filled-in ask (the guided form) skips the model: the tools check it directly."""
+    return "resolve" if state.get("structured") else "understand"
 
 
 def route_after_understand(state: AgentState) -> Literal["resolve", "propose", "__end__"]:
@@ -53,7 +59,7 @@ def build_graph(
     graph.add_node("resolve", nodes.resolve)
     graph.add_node("clarify", nodes.clarify)
     graph.add_node("propose", nodes.propose)
-    graph.add_edge(START, "understand")
+    graph.add_conditional_edges(START, route_start)
     graph.add_conditional_edges("understand", route_after_understand)
     graph.add_conditional_edges("resolve", route_after_resolve)
     graph.add_edge("clarify", "understand")

@@ -13,7 +13,9 @@ from typing import Any
 
 from langgraph.types import Command
 
-from agent.state import fresh
+from agent.ask import Ask
+from agent.merge import merge
+from agent.state import fresh, given
 from tools.proposal_models import Proposal
 
 
@@ -57,6 +59,21 @@ class AgentRunner:
         if waiting and self.state(thread).get("requester") == requester:
             return self._run(thread, Command(resume={"text": text}))
         return self._run(thread, fresh(requester, text))
+
+    def start(
+        self,
+        thread: str,
+        requester: str,
+        *,
+        words: str,
+        ask: dict[str, Any],
+        picks: dict[str, Any] | None = None,
+    ) -> Reply:
+        """A new request whose ask is already structured (the guided form): the model is
+        skipped, the tools resolve and check it exactly like a typed one, and the reply
+        is a clarification, a refusal or the proposal to confirm."""
+        checked, _ = merge({}, Ask.model_validate({"action": "request", **ask}))
+        return self._run(thread, given(requester, words, checked, picks or {}))
 
     def confirm(self, thread: str, requester: str) -> Proposal | None:
         """The requester's own click on Submit: returns the proposal to submit, or None.

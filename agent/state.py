@@ -19,6 +19,7 @@ class AgentState(TypedDict, total=False):
     refusal_code: str | None  # why the bot declined, a stable code (see evals)
     notices: list[str]
     usage: dict[str, int]
+    structured: bool  # the ask came filled in (the guided form): no model call this run
 
 
 def fresh(requester: str, text: str) -> AgentState:
@@ -35,4 +36,15 @@ def fresh(requester: str, text: str) -> AgentState:
         outcome="message",
         notices=[],
         usage={"model_calls": 0, "prompt_tokens": 0, "completion_tokens": 0},
+        structured=False,
     )
+
+
+def given(requester: str, words: str, ask: dict[str, Any], picks: dict[str, Any]) -> AgentState:
+    """The input of a run whose ask is already structured (a form, not a message):
+    it starts at `resolve`, so the same tools check it as if it had been typed. `words`
+    is how the conversation records it; later messages in the thread refine it as usual."""
+    state = fresh(requester, words)
+    state["ask"], state["picks"] = dict(ask), dict(picks)
+    state["structured"], state["outcome"] = True, None
+    return state

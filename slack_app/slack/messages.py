@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from agent.runner import Reply
 from domain.directory import Directory
 from slack_app.slack import replies, retry
 from slack_app.slack.deps import SlackDeps
@@ -81,9 +84,31 @@ async def converse(
     A turn makes the conversation's previous card stale: it is retired (no buttons),
     and the new card, if any, becomes the only one Submit is accepted from.
     """
+    turn = partial(deps.runner.send, thread, person_id, text)
+    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn)
+
+
+async def converse_structured(
+    deps: SlackDeps,
+    *,
+    thread: str,
+    channel: str,
+    person_id: str,
+    words: str,
+    ask: dict[str, Any],
+    picks: dict[str, Any],
+) -> MessageRef | None:
+    """A turn whose ask is already structured (the guided form): same answer, same card."""
+    turn = partial(deps.runner.start, thread, person_id, words=words, ask=ask, picks=picks)
+    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn)
+
+
+async def _turn(
+    deps: SlackDeps, *, thread: str, channel: str, person_id: str, run: Callable[[], Reply]
+) -> MessageRef | None:
     posted = await retry.notify(deps.client.chat_postMessage, channel=channel, **replies.thinking())
     async with deps.conversation_lock(thread):
-        payload = await _answer(deps, thread, person_id, text)
+        payload = await _answer(deps, thread, run)
         sent = posted
         if posted is None:  # the placeholder never made it: send the answer on its own
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
@@ -104,9 +129,9 @@ def _ref(sent: AsyncSlackResponse | None, person_id: str) -> MessageRef | None:
     return MessageRef(str(sent["channel"]), str(sent["ts"]), person_id)
 
 
-async def _answer(deps: SlackDeps, thread: str, person_id: str, text: str) -> dict[str, Any]:
+async def _answer(deps: SlackDeps, thread: str, run: Callable[[], Reply]) -> dict[str, Any]:
     try:
-        reply = await blocking(deps.runner.send, thread, person_id, text)
+        reply = await blocking(run)
         directory = await blocking(deps.runtime.directory)
     except Exception:
         log.exception("agent turn failed in %s", thread)

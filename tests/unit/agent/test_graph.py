@@ -141,3 +141,43 @@ def test_a_notice_is_said_once_per_turn_not_repeated() -> None:
     r = AgentRunner(build_graph(deps, checkpointer=InMemorySaver()))
     assert r.send(T, ALEX, "same access as priya for a day").notices == ["model unreachable"]
     assert r.send(T, ALEX, "all of them").notices == ["model unreachable"]
+
+
+def test_a_structured_ask_skips_the_model_and_is_checked_by_the_tools() -> None:
+    r, model = runner({"action": "edit", "duration": "3 days"})
+    reply = r.start(
+        T,
+        ALEX,
+        words="(form) same access as Priya Raman, until 2026-03-10",
+        ask={"access_like": "person", "reference": "priya@t.test", "duration": "until 2026-03-10"},
+        picks={"reference": "priya@t.test", "entitlements": ["github:write"]},
+    )
+    assert model.seen == []  # no model call for a form
+    assert reply.kind == "proposal" and reply.proposal is not None
+    assert [i.entitlement_id for i in reply.proposal.items] == ["github:write"]
+    # the conversation goes on in words, with the model, as after a typed request
+    edited = r.send(T, ALEX, "make it 3 days")
+    assert len(model.seen) == 1
+    assert edited.proposal is not None and edited.proposal.duration is not None
+    assert edited.proposal.duration.end_date == "2026-03-07"
+    assert r.confirm(T, ALEX) is not None
+
+
+def test_a_structured_ask_is_refused_like_a_typed_one() -> None:
+    r, model = runner()
+    reply = r.start(
+        T,
+        ALEX,
+        words="(form) same access as Tom Becker",
+        ask={"access_like": "person", "reference": "tom@t.test", "select_all": True},
+    )
+    assert (reply.kind, reply.refusal_code) == ("refused", "reference_terminated")
+    assert model.seen == []
+
+
+def test_a_later_message_is_understood_again_after_a_structured_start() -> None:
+    r, model = runner({"action": "request", "entitlements": ["github write"], "duration": "1d"})
+    r.start(T, ALEX, words="(form)", ask={"access_like": "custom", "entitlements": ["github:read"]})
+    r.cancel(T, ALEX)
+    assert r.send(T, ALEX, "github write for a day").kind == "proposal"
+    assert len(model.seen) == 1  # a fresh message goes through the model again
