@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.org import HeldGrant, Identity, OrgData
 from domain.orgcheck import key
-from domain.ports import AuditLog, IdempotencyKeys, OrgRepository, RequestRepository, SyncReport
+from domain.ports import (
+    AuditLog,
+    IdempotencyKeys,
+    Inbox,
+    Job,
+    OrgRepository,
+    RequestRepository,
+    SyncReport,
+)
 from domain.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
 from domain.store.snapshot import diff_org, org_rows, sync_report
 
@@ -28,6 +36,24 @@ class _State:
     org: OrgData | None = None
     org_version: int = 0
     keys: dict[str, datetime] = field(default_factory=dict)
+    jobs: list[_JobRow] = field(default_factory=list)
+    job_seq: int = 0  # ids are never reused, as with the SQL sequence
+
+
+@dataclass
+class _JobRow:
+    """One inbox row, as the SQL table keeps it."""
+
+    id: int
+    key: str
+    kind: str
+    payload: str
+    received_at: datetime
+    available_at: datetime
+    attempts: int = 0
+    leased_until: datetime | None = None
+    done_at: datetime | None = None
+    error: str | None = None
 
 
 class _Requests:
@@ -159,11 +185,64 @@ class _Keys:
         return True
 
 
+class _Inbox:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def put(self, key_: str, kind: str, payload: str, at: datetime) -> bool:
+        if any(j.key == key_ for j in self._s.jobs):
+            return False
+        self._s.job_seq += 1
+        row = _JobRow(self._s.job_seq, key_, kind, payload, at, available_at=at)
+        self._s.jobs.append(row)
+        return True
+
+    def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
+        claimed: list[Job] = []
+        for row in self._s.jobs:
+            if len(claimed) >= limit:
+                break
+            if row.done_at is None and row.available_at <= at and not _leased(row, at):
+                row.leased_until, row.attempts = at + lease, row.attempts + 1
+                claimed.append(
+                    Job(row.id, row.key, row.kind, row.payload, row.received_at, row.attempts)
+                )
+        return claimed
+
+    def finish(self, job_id: int, at: datetime) -> None:
+        row = self._row(job_id)
+        row.done_at, row.leased_until = at, None
+
+    def fail(self, job_id: int, at: datetime, error: str, *, retry_at: datetime | None) -> None:
+        row = self._row(job_id)
+        row.error, row.leased_until = error, None
+        if retry_at is None:
+            row.done_at = at
+        else:
+            row.available_at = retry_at
+
+    def waiting(self, at: datetime) -> int:
+        return sum(1 for j in self._s.jobs if j.done_at is None)
+
+    def purge(self, before: datetime) -> int:
+        gone = [j for j in self._s.jobs if j.done_at is not None and j.done_at < before]
+        self._s.jobs = [j for j in self._s.jobs if j not in gone]
+        return len(gone)
+
+    def _row(self, job_id: int) -> _JobRow:
+        return next(j for j in self._s.jobs if j.id == job_id)
+
+
+def _leased(row: _JobRow, at: datetime) -> bool:
+    return row.leased_until is not None and row.leased_until > at
+
+
 class InMemoryUnitOfWork:
     requests: RequestRepository
     audit: AuditLog
     org: OrgRepository
     keys: IdempotencyKeys
+    inbox: Inbox
 
     def __init__(self, org: OrgData | None = None) -> None:
         self._committed = _State(org=org, org_version=1 if org else 0)
@@ -176,6 +255,7 @@ class InMemoryUnitOfWork:
         self.audit = _Audit(state)
         self.org = _Org(state)
         self.keys = _Keys(state)
+        self.inbox = _Inbox(state)
 
     def __enter__(self) -> Self:
         if self._depth == 0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
@@ -99,11 +99,53 @@ class IdempotencyKeys(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Job:
+    """Work taken in now and done later by a worker (e.g. a Slack event, acked at once)."""
+
+    id: int
+    key: str  # unique: putting the same key twice keeps the first (Slack's retries)
+    kind: str
+    payload: str
+    received_at: datetime
+    attempts: int  # claims so far, this one included
+
+
+class Inbox(Protocol):
+    """A durable work queue. At least once: a job claimed by a worker that dies is
+    claimed again when its lease runs out; `finish` ends it, `fail` retries it later
+    or gives up on it."""
+
+    def put(self, key: str, kind: str, payload: str, at: datetime) -> bool:
+        """False when a job with this key was put before (done or not)."""
+        ...
+
+    def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
+        """Up to `limit` jobs that are due and not leased, oldest first, leased to the
+        caller until `at + lease`. Two workers never get the same job in one lease."""
+        ...
+
+    def finish(self, job_id: int, at: datetime) -> None: ...
+
+    def fail(self, job_id: int, at: datetime, error: str, *, retry_at: datetime | None) -> None:
+        """Record the error; the job is due again at `retry_at`, or never (None)."""
+        ...
+
+    def waiting(self, at: datetime) -> int:
+        """How many jobs are not done (due or leased)."""
+        ...
+
+    def purge(self, before: datetime) -> int:
+        """Forget jobs finished or given up on before `before`; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     requests: RequestRepository
     audit: AuditLog
     org: OrgRepository
     keys: IdempotencyKeys
+    inbox: Inbox
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -238,6 +238,78 @@ def test_keys_are_claimed_once(store: Store) -> None:
         assert [e.action for e in uow.audit.since()] == ["still.works"]
 
 
+def test_inbox_put_is_idempotent_by_key(store: Store) -> None:
+    with store.uow() as uow:
+        assert uow.inbox.put("slack:event:Ev1", "slack.event", '{"a": 1}', T0) is True
+        assert uow.inbox.put("slack:event:Ev1", "slack.event", '{"a": 2}', T0) is False
+        uow.audit.append(event("still.works"))  # a refused put leaves the transaction usable
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.inbox.put("slack:event:Ev1", "slack.event", "{}", T0) is False
+        (job,) = uow.inbox.claim(at=T0, lease=timedelta(minutes=5), limit=10)
+    assert (job.key, job.kind, job.payload, job.attempts) == (
+        "slack:event:Ev1",
+        "slack.event",
+        '{"a": 1}',
+        1,
+    )
+    assert job.received_at == T0
+
+
+def test_inbox_claims_oldest_first_and_never_twice_in_a_lease(store: Store) -> None:
+    lease = timedelta(minutes=5)
+    with store.uow() as uow:
+        for n in range(5):
+            uow.inbox.put(f"k{n}", "slack.event", str(n), T0 + timedelta(seconds=n))
+        uow.commit()
+    with store.uow() as uow:
+        first = uow.inbox.claim(at=T0 + timedelta(minutes=1), lease=lease, limit=2)
+        uow.commit()
+    with store.uow() as uow:
+        second = uow.inbox.claim(at=T0 + timedelta(minutes=1), lease=lease, limit=10)
+        uow.commit()
+    assert [j.payload for j in first] == ["0", "1"]
+    assert [j.payload for j in second] == ["2", "3", "4"]
+    with store.uow() as uow:
+        assert uow.inbox.claim(at=T0 + timedelta(minutes=2), lease=lease, limit=10) == []
+        assert uow.inbox.waiting(T0) == 5
+
+
+def test_inbox_a_lapsed_lease_is_claimed_again(store: Store) -> None:
+    lease = timedelta(minutes=5)
+    with store.uow() as uow:
+        uow.inbox.put("k", "slack.event", "{}", T0)
+        (job,) = uow.inbox.claim(at=T0, lease=lease, limit=1)
+        uow.commit()
+    with store.uow() as uow:  # the worker died: nobody finished the job
+        assert uow.inbox.claim(at=T0 + timedelta(minutes=4), lease=lease, limit=1) == []
+        (again,) = uow.inbox.claim(at=T0 + timedelta(minutes=6), lease=lease, limit=1)
+        uow.commit()
+    assert again.id == job.id and again.attempts == 2
+
+
+def test_inbox_finish_fail_retry_give_up_and_purge(store: Store) -> None:
+    lease = timedelta(minutes=5)
+    with store.uow() as uow:
+        for name in ("done", "retry", "dead"):
+            uow.inbox.put(name, "slack.event", name, T0)
+        jobs = {j.key: j for j in uow.inbox.claim(at=T0, lease=lease, limit=3)}
+        uow.inbox.finish(jobs["done"].id, T0)
+        uow.inbox.fail(jobs["retry"].id, T0, "Slack 500", retry_at=T0 + timedelta(seconds=30))
+        uow.inbox.fail(jobs["dead"].id, T0, "bad payload", retry_at=None)
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.inbox.waiting(T0) == 1
+        assert uow.inbox.claim(at=T0 + timedelta(seconds=10), lease=lease, limit=5) == []
+        (retried,) = uow.inbox.claim(at=T0 + timedelta(seconds=31), lease=lease, limit=5)
+        assert (retried.key, retried.attempts) == ("retry", 2)
+        uow.inbox.finish(retried.id, T0 + timedelta(seconds=32))
+        assert uow.inbox.purge(T0 + timedelta(seconds=1)) == 2  # done and dead, not retry
+        assert uow.inbox.purge(T0 + timedelta(hours=1)) == 1
+        assert uow.inbox.put("done", "slack.event", "again", T0) is True  # purged keys free
+        uow.commit()
+
+
 def test_leaving_without_commit_rolls_back(store: Store) -> None:
     with store.uow() as uow:
         uow.requests.add(make_request("AR-1"))

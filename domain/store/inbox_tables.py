@@ -1,0 +1,29 @@
+"""The inbox: work taken in at once and done by a worker (see `domain.ports.Inbox`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+
+from domain.store.tables import metadata
+from domain.store.types import UtcDateTime
+
+inbox_jobs = Table(
+    "inbox_jobs",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("key", String(255), nullable=False, unique=True),
+    Column("kind", String(64), nullable=False),
+    Column("payload", Text(), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer(), nullable=False),
+    Column("leased_until", UtcDateTime),
+    Column("done_at", UtcDateTime),
+    Column("error", Text()),
+    Index(None, "done_at", "available_at"),
+)
