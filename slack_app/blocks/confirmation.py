@@ -2,18 +2,23 @@
 
 Submitting is the requester's own click. The reason select is part of the card; the
 submit handler reads it from `state.values[REASON_SELECT][REASON_SELECT]` and refuses
-to submit without one. After Submit the card is replaced by `receipt`, after Cancel
-by `cancelled_card`, so no stale button stays clickable.
+to submit without one. A step with several eligible approvers gets an optional
+"who should review" select (`pick_approver|<group>|<step>`, "anyone" by default): the
+pick only decides who is DM'd, and the submit handler checks it against the domain.
+After Submit the card is replaced by `receipt`, after Cancel by `cancelled_card`, so
+no stale button stays clickable.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from agent.phrasing import proposal_text
 from domain.directory import Directory
 from domain.requests import AccessRequest
-from slack_app.blocks import facts
+from slack_app.blocks import facts, notices
+from slack_app.blocks.approver_picks import approver_pickers
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action
 from slack_app.blocks.kit import (
@@ -35,7 +40,10 @@ MAX_ITEM_BLOCKS = 12
 MAX_ROUTE_BLOCKS = 6
 
 
-def confirmation_card(proposal: Proposal, *, reasons: list[str], thread: str) -> Block:
+def confirmation_card(
+    proposal: Proposal, *, reasons: list[str], thread: str, directory: Directory | None = None
+) -> Block:
+    """`directory` adds the approvers' titles to the "who should review" selects."""
     p = proposal
     who = p.beneficiary or p.requester
     verb = "Remove access" if p.kind == "revoke" else "Request access"
@@ -45,6 +53,7 @@ def confirmation_card(proposal: Proposal, *, reasons: list[str], thread: str) ->
         blocks.append(section(f"*Duration:* {_duration(p)}"))
     blocks += _reason(p, reasons)
     blocks += _route(p)
+    blocks += approver_pickers(p, directory)
     if p.warnings:
         blocks.append(context("\n".join(f"⚠ {mrkdwn(w)}" for w in p.warnings)))
     blocks.append(_buttons(p, thread))
@@ -142,10 +151,15 @@ def _buttons(p: Proposal, thread: str) -> Block:
     )
 
 
-def receipt(requests: list[AccessRequest], directory: Directory) -> Block:
-    """The card after Submit: one line per request created, and where each stands."""
+def receipt(
+    requests: list[AccessRequest],
+    directory: Directory,
+    asked: Mapping[str, Mapping[int, str]] | None = None,
+) -> Block:
+    """The card after Submit: one line per request created, where each stands, and
+    whom the requester asked to review (`asked`: request id -> step index -> person)."""
     plural = "s" if len(requests) != 1 else ""
-    lines = [_receipt_line(r, directory) for r in requests]
+    lines = [_receipt_line(r, directory, (asked or {}).get(r.id, {})) for r in requests]
     blocks = [
         header(f"Request{plural} submitted"),
         *lines_block(lines, max_blocks=40, more="more requests"),
@@ -155,11 +169,15 @@ def receipt(requests: list[AccessRequest], directory: Directory) -> Block:
     return message(blocks, text)
 
 
-def _receipt_line(r: AccessRequest, directory: Directory) -> str:
+def _receipt_line(r: AccessRequest, directory: Directory, asked: Mapping[int, str]) -> str:
     what = ", ".join(mrkdwn(facts.item_label(directory, i)) for i in r.active_items)
     when = facts.until(r.end, directory.timezone)
     who = mrkdwn(facts.name(directory, r.beneficiary))
-    return f"*{mrkdwn(r.id)}* · {what} for {who}, {when}\n{mrkdwn(facts.progress(directory, r))}"
+    line = f"*{mrkdwn(r.id)}* · {what} for {who}, {when}\n{mrkdwn(facts.progress(directory, r))}"
+    for index, person in sorted(asked.items()):
+        if 0 <= index < len(r.steps):
+            line += "\n" + mrkdwn(notices.asked_line(directory, r, index, person))
+    return line
 
 
 def cancelled_card() -> Block:

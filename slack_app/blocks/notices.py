@@ -44,16 +44,28 @@ def submitted(request: AccessRequest, directory: Directory) -> Block:
     return _notice("📨", f"Request {request.id} submitted:", f"{now}.", request, directory)
 
 
-def step_approved(request: AccessRequest, directory: Directory, *, step_index: int) -> Block:
+def asked_line(directory: Directory, request: AccessRequest, index: int, person: str) -> str:
+    """ "Asked Omar Haddad to review step 2 of 2." (the requester's pick of an approver)"""
+    step = facts.step_of(request, request.steps[index])
+    return f"Asked {facts.name(directory, person)} to review {step}."
+
+
+def step_approved(
+    request: AccessRequest, directory: Directory, *, step_index: int, asked: str | None = None
+) -> Block:
+    """`asked`: the approver the requester picked for the step now waiting, if any."""
     step = request.steps[step_index]
     by = facts.name(directory, step.decided_by or "an approver")
     nxt = facts.progress(directory, request)
+    current = request.current_step
+    picked = [asked_line(directory, request, current.index, asked)] if asked and current else []
     return _notice(
         "👍",
         f"{by} approved {facts.step_of(request, step)}.",
         f"Now {nxt}.",
         request,
         directory,
+        *picked,
         *_comment(step.comment),
     )
 

@@ -16,6 +16,7 @@ from domain.fulfillment import complete_task, fulfill
 from domain.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
 from domain.submission import Draft, submit
 from slack_app.bootstrap import Runtime
+from slack_app.services.picks import Picks, record_picks
 from tools.base import PendingLookup
 from tools.proposal_models import Proposal
 
@@ -69,9 +70,16 @@ def proposal_key(thread: str, proposal: Proposal) -> str:
 
 
 def submit_proposal(
-    runtime: Runtime, proposal: Proposal, *, actor: str, reason: str, key: str
+    runtime: Runtime,
+    proposal: Proposal,
+    *,
+    actor: str,
+    reason: str,
+    key: str,
+    picks: Picks | None = None,
 ) -> list[AccessRequest]:
-    return submit(
+    """Submit, then keep the requester's approver picks (checked, see `picks`)."""
+    made = submit(
         uow=runtime.uow(),
         directory=runtime.directory(),
         draft=draft_from(proposal, reason=reason),
@@ -79,6 +87,9 @@ def submit_proposal(
         clock=runtime.clock,
         idempotency_key=key,
     )
+    if picks:
+        record_picks(runtime, proposal, made, picks, actor=actor, key_=key)
+    return made
 
 
 def decide(

@@ -1,10 +1,12 @@
-"""The confirmation card's controls: Submit, Edit, Cancel and the reason select.
+"""The confirmation card's controls: Submit, Edit, Cancel, the reason select and the
+"who should review" selects.
 
 Submit is the requester's own click (rule 2): the clicking Slack user must map to the
 conversation's requester, a reason must be chosen, and the click is claimed by message
 ts so a double click or a second replica submits once; the proposal key makes the
-submission itself idempotent too. The card then becomes the receipt and each approver
-of the first step gets a DM.
+submission itself idempotent too. Approver picks are read from the card's state at
+Submit and checked against the submitted requests (`services.picks`). The card then
+becomes the receipt and the first step's approvers (or the one picked) get a DM.
 """
 
 from __future__ import annotations
@@ -17,13 +19,26 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from domain.errors import DomainError
 from domain.orgcheck import key
 from domain.requests import AccessRequest
+from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt
-from slack_app.blocks.ids import Action
+from slack_app.blocks.ids import Action, pattern, unpack
+from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
+from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal
 from slack_app.slack import notify
 from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, channel_of, tell, update
+from slack_app.slack.edge import (
+    acting_person,
+    blocking,
+    channel_of,
+    conversation,
+    team_of,
+    tell,
+    update,
+    user_of,
+)
 from slack_app.slack.records import MessageRef, claim, record
+from tools.proposal_models import Proposal
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +57,30 @@ def chosen_reason(body: dict[str, Any], reasons: list[str]) -> str | None:
     picked = (values.get(Action.REASON_SELECT) or {}).get(Action.REASON_SELECT) or {}
     value = (picked.get("selected_option") or {}).get("value")
     return value if value in reasons else None
+
+
+def chosen_approvers(body: dict[str, Any]) -> dict[tuple[int, int], str]:
+    """(route group, step) -> the person picked in the card's "who should review" selects.
+
+    Only a wish: `services.picks` checks each against the submitted request."""
+    values = (body.get("state") or {}).get("values") or {}
+    picks: dict[tuple[int, int], str] = {}
+    for block_id, inputs in list(values.items())[:MAX_MESSAGE_BLOCKS]:
+        indexes = _pick_indexes(str(block_id))
+        chosen = ((inputs or {}).get(block_id) or {}).get("selected_option") or {}
+        value = str(chosen.get("value") or "")[:MAX_OPTION_VALUE]
+        if indexes is not None and value and value != ANYONE:
+            picks[indexes] = value
+    return picks
+
+
+def _pick_indexes(block_id: str) -> tuple[int, int] | None:
+    """`pick_approver|1|2` -> (1, 2); anything else None."""
+    parts = unpack(block_id)
+    if len(parts) != 3 or parts[0] != Action.PICK_APPROVER:
+        return None
+    group, step = parts[1:]
+    return (int(group), int(step)) if group.isdigit() and step.isdigit() else None
 
 
 def card_ref(body: dict[str, Any], person: str) -> MessageRef | None:
@@ -69,6 +108,15 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.REASON_SELECT)
     async def on_reason(ack: AsyncAck) -> None:
         await ack()  # read from the card's state when Submit is clicked
+
+    @app.action(pattern(Action.PICK_APPROVER))
+    async def on_pick(ack: AsyncAck) -> None:
+        await ack()  # read from the card's state when Submit is clicked, like the reason
+
+    @app.options(pattern(Action.PICK_APPROVER))
+    async def on_pick_search(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Type-ahead for a step with more approvers than a static select holds."""
+        await ack(options=await approver_search(deps, body))
 
 
 async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
@@ -100,7 +148,8 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
             if live is not None and card is not None and live.ts != card.ts:
                 await tell(deps, body, STALE)
                 return
-            made = await blocking(_confirm_and_submit, deps, thread, person.id, str(reason))
+            picks = chosen_approvers(body)
+            made = await blocking(_confirm_and_submit, deps, thread, person.id, str(reason), picks)
             deps.cards.pop(thread, None)
     except DomainError as exc:
         await tell(deps, body, f"Not submitted: {exc.message}")
@@ -112,20 +161,23 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
 
 
 def _confirm_and_submit(
-    deps: SlackDeps, thread: str, person: str, reason: str
+    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks
 ) -> list[AccessRequest] | None:
     confirmed = deps.runner.confirm(thread, person)
     if confirmed is None:
         return None
     key_ = proposal_key(thread, confirmed)
-    return submit_proposal(deps.runtime, confirmed, actor=person, reason=reason, key=key_)
+    return submit_proposal(
+        deps.runtime, confirmed, actor=person, reason=reason, key=key_, picks=picks
+    )
 
 
 async def submitted(deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None) -> None:
     deps.metrics.submitted_requests(len(made))
     directory = await blocking(deps.runtime.directory)
     if card is not None:
-        await update(deps, card, receipt(made, directory))
+        picked = {r.id: await blocking(asked, deps.runtime, r.id) for r in made}
+        await update(deps, card, receipt(made, directory, picked))
     for request in made:
         await notify.approvers(deps, request, directory)
 
@@ -145,3 +197,20 @@ async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
         await tell(deps, body, NOTHING_TO_CANCEL if mine else ONLY_REQUESTER_CANCEL)
     elif card is not None:
         await update(deps, card, cancelled_card())
+
+
+async def approver_search(deps: SlackDeps, body: dict[str, Any]) -> list[Block]:
+    """The options of a "who should review" external select, for the card's requester."""
+    indexes = _pick_indexes(str(body.get("action_id") or ""))
+    channel = channel_of(body)
+    person = await deps.users.person(user_of(body))
+    if indexes is None or channel is None or person is None:
+        return []
+    state = await blocking(deps.runner.state, conversation(team_of(body), channel))
+    proposal = state.get("proposal")
+    if key(str(state.get("requester") or "")) != key(person.id) or not proposal:
+        return []
+    directory = await blocking(deps.runtime.directory)
+    query = str(body.get("value") or "")
+    shown = Proposal.model_validate(proposal)
+    return approver_options(shown, *indexes, query=query, directory=directory)

@@ -97,7 +97,8 @@ def may_see(request: AccessRequest, directory: Directory, person: Person) -> boo
 
 
 async def remind(deps: SlackDeps, body: dict[str, Any], rid: str) -> None:
-    """The requester nudges the current step's approvers: at most once a day per step."""
+    """The requester nudges the current step's approvers (only the one they picked, if
+    that pick still holds): at most once a day per step."""
     person = await acting_person(deps, body)
     found = await blocking(_request, deps, rid)
     if person is None or found is None:
@@ -111,8 +112,8 @@ async def remind(deps: SlackDeps, body: dict[str, Any], rid: str) -> None:
     if not await blocking(claim, deps.runtime, f"slack:remind:{rid}:{step.index}:{today}"):
         await tell(deps, body, "Already reminded today: approvers get one reminder a day.")
         return
-    await notify.approvers(deps, request, directory)
-    await tell(deps, body, f"Reminded {facts.names(directory, step.approvers)}.")
+    reminded = await notify.approvers(deps, request, directory)
+    await tell(deps, body, f"Reminded {facts.names(directory, reminded)}.")
 
 
 def _request(deps: SlackDeps, rid: str) -> tuple[AccessRequest, Directory] | None:

@@ -8,6 +8,7 @@ raised on the turn are appended as context lines, within Slack's block limit.
 from __future__ import annotations
 
 from agent.runner import Reply
+from domain.directory import Directory
 from slack_app.blocks.clarify import clarification
 from slack_app.blocks.confirmation import confirmation_card
 from slack_app.blocks.escape import mrkdwn
@@ -40,9 +41,14 @@ def is_card(payload: Block) -> bool:
     )
 
 
-def for_reply(reply: Reply, *, reasons: list[str], thread: str) -> Block:
+def for_reply(
+    reply: Reply, *, reasons: list[str], thread: str, directory: Directory | None = None
+) -> Block:
+    """`directory` adds the approvers' titles to the card's "who should review" selects."""
     if reply.kind == "proposal" and reply.proposal is not None:
-        payload = confirmation_card(reply.proposal, reasons=reasons, thread=thread)
+        payload = confirmation_card(
+            reply.proposal, reasons=reasons, thread=thread, directory=directory
+        )
     elif reply.kind == "clarify" and reply.problems:
         payload = clarification(reply.problems, thread=thread)
     else:

@@ -10,7 +10,13 @@ from slack_app.blocks import approvals, clarify, confirmation, details, home, no
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal
 from tests.unit.blocks.sample_requests import mine, requests
-from tests.unit.blocks.samples import REASONS, THREAD, privileged_proposal, proposal
+from tests.unit.blocks.samples import (
+    REASONS,
+    THREAD,
+    pick_proposal,
+    privileged_proposal,
+    proposal,
+)
 from tools.base import Candidate
 
 OWNER = "omar@t.test"  # owns GitHub in tests/orgs.py
@@ -107,7 +113,13 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "confirmation_card_privileged": confirmation.confirmation_card(
             privileged_proposal(d), reasons=REASONS, thread=THREAD
         ),
+        "confirmation_card_pick_approver": confirmation.confirmation_card(
+            pick_proposal(d), reasons=REASONS, thread=THREAD, directory=d
+        ),
         "receipt": confirmation.receipt([r["submitted"], r["new_account"]], d),
+        "receipt_asked": confirmation.receipt(
+            [r["privileged"], r["submitted"]], d, {"AR-1003": {2: "sam@t.test", 1: "omar@t.test"}}
+        ),
         "cancelled_card": confirmation.cancelled_card(),
         "clarification": clarify.clarification(problems(), thread=THREAD),
         "approver_dm": approvals.approver_dm(r["submitted"], d, step_index=0),
@@ -122,6 +134,9 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "request_details": details.request_details(r["changed"], d),
         "notice_submitted": notices.submitted(r["submitted"], d),
         "notice_step_approved": notices.step_approved(r["privileged"], d, step_index=0),
+        "notice_step_approved_asked": notices.step_approved(
+            r["privileged"], d, step_index=0, asked="omar@t.test"
+        ),
         "notice_approved_with_changes": notices.approved_with_changes(
             r["changed"], d, step_index=0
         ),

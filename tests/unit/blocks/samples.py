@@ -144,3 +144,20 @@ def privileged_proposal(d: Directory) -> Proposal:
         ],
         warnings=["GitHub · Admin is privileged access."],
     )
+
+
+def pick_proposal(d: Directory) -> Proposal:
+    """Two routes with a multi-approver step each: one "who should review" select per step."""
+    p = proposal(d)
+    omar, sam = d.people["omar@t.test"], d.people["sam@t.test"]
+    p.routes[0].steps[1] = Step(
+        rule="app_owner", approvers=[omar.id, sam.id], approver_names=[omar.name, sam.name]
+    )
+    p.routes[1].steps.append(
+        Step(
+            rule="group:security",
+            approvers=[sam.id, omar.id],
+            approver_names=[sam.name, omar.name],
+        )
+    )
+    return p
