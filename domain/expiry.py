@@ -2,8 +2,10 @@
 
 `expire_due` is what the scheduler runs every minute. It reads due requests from the
 store, not from memory, so expiry survives restarts and a missed tick catches up.
-Each request expires in its own transaction; a connector failure is audited and
-retried on the next tick instead of being lost.
+Each request expires in its own transaction; a connector failure (an answer or an
+exception) is audited and retried on the next tick instead of being lost, and does
+not hold up the other requests. A request another replica expired since the list was
+read is skipped.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.directory import Directory
-from domain.errors import NotAllowed
+from domain.errors import ConcurrentUpdate, InvalidTransition, NotAllowed
 from domain.fulfillment import SYSTEM
 from domain.lifecycle import load, record, transition
 from domain.orgcheck import key
-from domain.ports import Clock, Connectors, Outcome, UnitOfWork
-from domain.requests import AccessRequest, ItemStatus, State
+from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
+from domain.requests import AccessRequest, ItemStatus, RequestItem, State
 
 
 def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list[AccessRequest]:
@@ -25,14 +27,17 @@ def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list
         due = [r.id for r in uow.requests.due_for_expiry(now)]
     done = []
     for request_id in due:
-        request = _take_away(
-            uow=uow,
-            request_id=request_id,
-            connectors=connectors,
-            now=now,
-            actor=SYSTEM,
-            target=State.EXPIRED,
-        )
+        try:
+            request = _take_away(
+                uow=uow,
+                request_id=request_id,
+                connectors=connectors,
+                now=now,
+                actor=SYSTEM,
+                target=State.EXPIRED,
+            )
+        except (InvalidTransition, ConcurrentUpdate):
+            continue  # another process expired or revoked it since we read the list
         if request is not None:
             done.append(request)
     return done
@@ -86,7 +91,7 @@ def _take_away(
         for item in request.items:
             if item.status is not ItemStatus.DONE:
                 continue
-            result = connectors.for_app(item.app_id).revoke(request, item)
+            result = _revoke(connectors, request, item)
             if result.outcome is Outcome.FAILED:
                 failures.append(f"{item.entitlement_id}: {result.message}")
                 continue
@@ -115,6 +120,13 @@ def _take_away(
         )
         uow.commit()
     return request
+
+
+def _revoke(connectors: Connectors, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+    try:
+        return connectors.for_app(item.app_id).revoke(request, item)
+    except Exception as exc:  # a connector failure is an outcome: audited, retried next tick
+        return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
 
 
 def _owns(directory: Directory, person_id: str, app_id: str) -> bool:

@@ -1,8 +1,9 @@
 """In-process counters and one histogram, rendered in Prometheus' text format.
 
 Small on purpose (no client library): HTTP requests by endpoint and status, how long
-Slack waited for our answer on /slack/events (the ack), and requests submitted and
-decided through Slack. Per process: each replica is scraped on its own.
+Slack waited for our answer on /slack/events (the ack), requests submitted and
+decided through Slack, and the scheduler's ticks, expiries and warnings. Per process:
+each replica is scraped on its own.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Metrics:
     http: Counter[tuple[str, int]] = field(default_factory=Counter)
     decisions: Counter[str] = field(default_factory=Counter)
     submitted: int = 0
+    scheduler: Counter[str] = field(default_factory=Counter)  # ok, failed, expired, warned
     ack_buckets: list[int] = field(default_factory=lambda: [0] * len(ACK_BUCKETS))
     ack_count: int = 0
     ack_sum: float = 0.0
@@ -53,9 +55,14 @@ class Metrics:
         with self._lock:
             self.decisions[outcome] += 1
 
+    def scheduled(self, event: str, count: int = 1) -> None:
+        with self._lock:
+            self.scheduler[event] += count
+
     def render(self) -> str:
         with self._lock:
-            return "\n".join([*self._http(), *self._acks(), *self._requests()]) + "\n"
+            lines = [*self._http(), *self._acks(), *self._requests(), *self._scheduler()]
+            return "\n".join(lines) + "\n"
 
     def _http(self) -> list[str]:
         lines = [
@@ -91,3 +98,18 @@ class Metrics:
         for outcome, n in sorted(self.decisions.items()):
             lines.append(f"access_agent_requests_decided_total{_labels(outcome=outcome)} {n}")
         return lines
+
+    def _scheduler(self) -> list[str]:
+        ticks = "access_agent_scheduler_ticks_total"
+        return [
+            f"# HELP {ticks} Scheduler ticks by outcome (failed ones are tried again).",
+            f"# TYPE {ticks} counter",
+            *(f"{ticks}{_labels(outcome=o)} {self.scheduler[o]}" for o in ("ok", "failed")),
+            "# HELP access_agent_requests_expired_total Temporary access taken away on time.",
+            "# TYPE access_agent_requests_expired_total counter",
+            f"access_agent_requests_expired_total {self.scheduler['expired']}",
+            "# HELP access_agent_expiry_warnings_total Requests whose holders were warned "
+            "that their access ends soon.",
+            "# TYPE access_agent_expiry_warnings_total counter",
+            f"access_agent_expiry_warnings_total {self.scheduler['warned']}",
+        ]

@@ -1,0 +1,95 @@
+"""The scheduler in a Slack process: every SCHEDULER_INTERVAL_SECONDS, one domain tick
+(expire what is due, find what ends within EXPIRY_WARNING_HOURS) in a worker thread,
+then the DMs it calls for, to the requester and a different beneficiary.
+
+Every `serve` replica and `socket` process runs one; the tick claims each expiry and
+each notice in the store, so they are done once between them (see `domain.scheduler`).
+The first tick runs at start-up, so expiries missed while nothing ran catch up at once.
+A failed tick is logged and counted, and the next one tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from domain.requests import AccessRequest
+from domain.scheduler import TickReport
+from domain.scheduler import tick as domain_tick
+from slack_app.blocks import notices
+from slack_app.blocks.kit import Block
+from slack_app.settings import Settings
+from slack_app.slack import notify
+from slack_app.slack.deps import SlackDeps
+from slack_app.slack.edge import blocking
+
+log = logging.getLogger(__name__)
+
+
+async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
+    """One tick and its messages; what it expired and warned about."""
+    runtime = deps.runtime
+    report = await blocking(
+        domain_tick,
+        uow=runtime.uow(),
+        connectors=runtime.connectors,
+        clock=runtime.clock,
+        warn_before=warn_before,
+    )
+    if report.expiring or report.expired:
+        directory = await blocking(runtime.directory)
+        for request in report.expiring:
+            await _tell(deps, request, notices.expiring_soon(request, directory))
+        for request in report.expired:
+            await _tell(deps, request, notices.expired(request, directory))
+    deps.metrics.scheduled("expired", len(report.expired))
+    deps.metrics.scheduled("warned", len(report.expiring))
+    return report
+
+
+async def _tell(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:
+    """One failed message must not keep the others from going out."""
+    try:
+        await notify.requester(deps, request, payload)
+    except Exception:
+        log.exception("could not tell the holders of %s: %s", request.id, payload.get("text"))
+
+
+async def run_scheduler(
+    deps: SlackDeps, *, every: float, warn_before: timedelta, stop: asyncio.Event
+) -> None:
+    """Tick now and then every `every` seconds until `stop` is set."""
+    while not stop.is_set():
+        try:
+            await tick(deps, warn_before=warn_before)
+            deps.metrics.scheduled("ok")
+        except Exception:
+            deps.metrics.scheduled("failed")
+            log.exception("scheduler tick failed; trying again in %s s", every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[None]]:
+    """The loop as a background task (none when SCHEDULER_INTERVAL_SECONDS is 0)."""
+    every = settings.scheduler_interval_seconds
+    if every <= 0:
+        log.warning("scheduler off (SCHEDULER_INTERVAL_SECONDS=0): nothing expires here")
+        return []
+    loop = run_scheduler(deps, every=every, warn_before=settings.expiry_warning, stop=stop)
+    return [asyncio.create_task(loop, name="scheduler")]
+
+
+@contextlib.asynccontextmanager
+async def running(deps: SlackDeps, settings: Settings) -> AsyncIterator[None]:
+    """The loop for the life of the block; a tick under way is finished, not cut off."""
+    stop = asyncio.Event()
+    tasks = start(deps, settings, stop)
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,124 @@
+"""The scheduler's tick on the SQL stores: a restarted process (a new engine on the
+same SQLite file) does not warn twice, and replicas ticking at once (connections in
+threads) warn once and expire once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from domain.connectors import ConnectorRegistry
+from domain.decisions import approve
+from domain.directory import Directory
+from domain.fulfillment import complete_task, fulfill
+from domain.ports import FixedClock
+from domain.requests import AccessRequest, RequestItem
+from domain.scheduler import TickReport, tick
+from domain.store.engine import make_engine
+from domain.store.migrate import migrate
+from domain.store.orgsync import import_org
+from domain.store.uow import SqlUnitOfWork
+from domain.submission import Draft, submit
+from tests.integration.conftest import Store
+from tests.orgs import NOW, small_org
+
+ALEX, DANA, OMAR = "alex@t.test", "dana@t.test", "omar@t.test"
+WARN = timedelta(hours=24)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    yield url
+
+
+def granted(engine: Engine, clock: FixedClock) -> AccessRequest:
+    import_org(SqlUnitOfWork(engine), small_org(), actor="system", clock=clock)
+    with SqlUnitOfWork(engine) as uow:
+        data = uow.org.load()
+    assert data is not None
+    directory = Directory(data)
+    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
+    draft = Draft(
+        requester=ALEX,
+        beneficiary=ALEX,
+        items=[item],
+        end=NOW + timedelta(days=7),
+        reason="New project",
+    )
+    (request,) = submit(
+        uow=SqlUnitOfWork(engine), directory=directory, draft=draft, actor=ALEX, clock=clock
+    )
+    for approver in (DANA, OMAR):
+        approve(uow=SqlUnitOfWork(engine), request_id=request.id, approver=approver, clock=clock)
+    fulfill(
+        uow=SqlUnitOfWork(engine),
+        request_id=request.id,
+        connectors=ConnectorRegistry(),
+        clock=clock,
+    )
+    return complete_task(
+        uow=SqlUnitOfWork(engine),
+        directory=directory,
+        request_id=request.id,
+        actor=OMAR,
+        clock=clock,
+        success=True,
+    )
+
+
+def run(engine: Engine, clock: FixedClock) -> TickReport:
+    return tick(
+        uow=SqlUnitOfWork(engine),
+        connectors=ConnectorRegistry(),
+        clock=clock,
+        warn_before=WARN,
+    )
+
+
+def test_a_restarted_process_does_not_warn_again(url: str) -> None:
+    before, clock = make_engine(url), FixedClock(NOW)
+    rid = granted(before, clock).id
+    clock.advance(days=6, hours=12)
+    assert [r.id for r in run(before, clock).expiring] == [rid]
+    before.dispose()  # the process ends; a new one starts on the same database
+    after = make_engine(url)
+    try:
+        assert run(after, FixedClock(clock.now())) == TickReport()
+        clock.advance(hours=12)
+        assert [r.id for r in run(after, clock).expired] == [rid]
+    finally:
+        after.dispose()
+
+
+def race(engine: Engine, clock: FixedClock) -> list[str]:
+    """Eight ticks at once on four connections: who was told about what."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(pool.map(lambda _: run(engine, clock), range(8)))
+    return [r.id for report in reports for r in (*report.expired, *report.expiring)]
+
+
+def test_replicas_ticking_at_once_warn_once(sql_store: Store) -> None:
+    assert sql_store.engine is not None
+    clock = FixedClock(NOW)
+    rid = granted(sql_store.engine, clock).id
+    clock.advance(days=6, hours=12)
+    assert race(sql_store.engine, clock) == [rid]
+
+
+def test_replicas_ticking_at_once_expire_once(pg_store: Store) -> None:
+    """PostgreSQL only: SQLite has one writer, and a second process's expiry waits,
+    then fails with "database is locked" and is tried again on its next tick."""
+    assert pg_store.engine is not None
+    clock = FixedClock(NOW)
+    rid = granted(pg_store.engine, clock).id
+    clock.advance(days=7)
+    assert race(pg_store.engine, clock) == [rid]

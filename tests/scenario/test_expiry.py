@@ -1,0 +1,287 @@
+"""Temporary access ends on time, with a warning before and a notice after, through the
+whole app: Dana asks for Alex in Slack, Victor and Omar approve, Omar grants it; then
+the clock moves and scheduler ticks take it away, telling both of them once each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.fulfillment import complete_task
+from domain.ports import FixedClock, UnitOfWork
+from domain.requests import AccessRequest, RequestItem, State
+from domain.scheduler import TickReport
+from domain.submission import Draft
+from domain.submission import submit as submit_request
+from slack_app.agent_wiring import build_runner
+from slack_app.blocks.ids import Action
+from slack_app.bootstrap import Runtime, build_runtime
+from slack_app.cli_serve import run_socket
+from slack_app.server import create_app
+from slack_app.services.requests import decide
+from slack_app.settings import Settings
+from slack_app.slack import scheduler
+from slack_app.slack.deps import build_deps
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.scenario.conftest import NOW
+from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
+from tests.scenario.harness import SECRET, SlackHarness, button
+from tests.scenario.socket_server import FakeSocketMode
+
+ALEX, DANA, VICTOR, OMAR = "U01ALEX", "U01DANA", "U01VICTOR", "U01OMAR"
+ALEX_ID = "alex.meyer@acme.test"
+WARN = timedelta(hours=24)
+ENDS_SOON, ENDED = "access ends soon", "access has ended"
+
+
+def settings_for(tmp_path: Path, slack_api: FakeSlackAPI, **extra: object) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        slack_signing_secret=SECRET,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack_api.url,
+        model="offline",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def slack(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
+    """The app with its own scheduler loop off: the tests tick by hand."""
+    settings = settings_for(tmp_path, slack_api, scheduler_interval_seconds=0)
+    runtime = build_runtime(settings, clock=FixedClock(NOW))
+    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
+    with TestClient(app) as http:
+        yield SlackHarness(http, slack_api, runtime)
+
+
+def tick(h: SlackHarness) -> TickReport:
+    """One scheduler tick, on the app's event loop, with the app's deps."""
+    deps = h.http.app.state.deps  # type: ignore[attr-defined]
+    return h.http.portal.call(partial(scheduler.tick, deps, warn_before=WARN))  # type: ignore[union-attr]
+
+
+def told(h: SlackHarness, user: str, words: str) -> int:
+    """How many DMs to `user` say `words`."""
+    return sum(
+        1
+        for c in h.slack.all_calls("chat.postMessage")
+        if c.body.get("channel") == user and words in c.body.get("text", "")
+    )
+
+
+def approve(h: SlackHarness, user: str, rid: str) -> None:
+    ask = dm_to(h, user, rid)
+    h.click(user, button(ask.payload, Action.APPROVE), channel=ask.channel, ts=ask.ts)
+    updated(h, ask)
+
+
+def granted_in_slack(h: SlackHarness) -> AccessRequest:
+    """Dana asks for Alex; Victor (Dana cannot approve her own ask) and Omar approve;
+    Omar closes the manual task."""
+    card = card_for(h, DANA, "alex needs github write for 3 days")
+    submit(h, DANA, card)
+    updated(h, card, count=2)
+    (made,) = requests_of(h, ALEX_ID)
+    assert made.requester == "dana.kim@acme.test" and made.beneficiary == ALEX_ID
+    approve(h, VICTOR, made.id)
+    approve(h, OMAR, made.id)
+    task = dm_to(h, OMAR, f"{made.id}: please grant access")
+    h.click(OMAR, button(task.payload, Action.TASK_DONE), channel=task.channel, ts=task.ts)
+    dm_to(h, ALEX, "Access granted")
+    done = request(h, made.id)
+    assert done.state is State.FULFILLED and done.end is not None
+    return done
+
+
+def test_warned_once_then_expired_and_told_once(slack: SlackHarness) -> None:
+    h = slack
+    granted = granted_in_slack(h)
+    assert granted.end is not None
+    assert tick(h) == TickReport()  # just granted: nothing to say yet
+
+    h.runtime.clock.current = granted.end - timedelta(hours=12)  # type: ignore[attr-defined]
+    assert [r.id for r in tick(h).expiring] == [granted.id]
+    for user in (ALEX, DANA):  # the beneficiary and the requester
+        assert told(h, user, ENDS_SOON) == 1
+    warning = dm_to(h, ALEX, ENDS_SOON).payload
+    assert granted.id in warning["text"] and "Alex Meyer" in warning["text"]
+
+    assert tick(h) == TickReport()  # the next minute: nothing new
+    assert told(h, ALEX, ENDS_SOON) == 1 and told(h, DANA, ENDS_SOON) == 1
+    assert request(h, granted.id).state is State.FULFILLED
+
+    h.runtime.clock.current = granted.end  # type: ignore[attr-defined]
+    assert [r.id for r in tick(h).expired] == [granted.id]
+    assert request(h, granted.id).state is State.EXPIRED
+    assert "github:write" not in h.runtime.directory().held_by(ALEX_ID, at=granted.end)
+    assert tick(h) == TickReport()
+    for user in (ALEX, DANA):
+        assert told(h, user, ENDED) == 1 and told(h, user, ENDS_SOON) == 1
+    metrics = h.http.get("/metrics").text
+    assert "access_agent_requests_expired_total 1" in metrics
+    assert "access_agent_expiry_warnings_total 1" in metrics
+
+
+def grant_for_alex(runtime: Runtime, clock: FixedClock, days: int = 3) -> AccessRequest:
+    """github:write for Alex for `days`, through the use cases the Slack clicks call."""
+    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
+    draft = Draft(
+        requester=ALEX_ID,
+        beneficiary=ALEX_ID,
+        items=[item],
+        end=clock.now() + timedelta(days=days),
+        reason="New project",
+    )
+    directory = runtime.directory()
+    (made,) = submit_draft(runtime, draft)
+    for approver in ("dana.kim@acme.test", "omar.haddad@acme.test"):
+        decide(runtime, made.id, actor=approver, approved=True)
+    return complete_task(
+        uow=runtime.uow(),
+        directory=directory,
+        request_id=made.id,
+        actor="omar.haddad@acme.test",
+        clock=runtime.clock,
+        success=True,
+    )
+
+
+def submit_draft(runtime: Runtime, draft: Draft) -> list[AccessRequest]:
+    return submit_request(
+        uow=runtime.uow(),
+        directory=runtime.directory(),
+        draft=draft,
+        actor=draft.requester,
+        clock=runtime.clock,
+    )
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_the_server_runs_the_loop_for_its_lifetime(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    settings = settings_for(tmp_path, slack_api, scheduler_interval_seconds=0.05)
+    clock = FixedClock(NOW)
+    runtime = build_runtime(settings, clock=clock)
+    rid = grant_for_alex(runtime, clock).id
+    clock.advance(days=4)  # over while the server was down: the first tick catches up
+    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
+    metrics = app.state.deps.metrics
+    with TestClient(app):
+        slack_api.wait_for("chat.postMessage", lambda b: ENDED in b.get("text", ""))
+        wait_until(lambda: metrics.scheduler["ok"] >= 3)  # it keeps ticking
+        with runtime.uow() as uow:
+            expired = uow.requests.get(rid)
+        assert expired is not None and expired.state is State.EXPIRED
+    ticks = metrics.scheduler["ok"]
+    time.sleep(0.3)  # six intervals: a loop still running would tick again
+    assert metrics.scheduler["ok"] == ticks and metrics.scheduler["failed"] == 0
+    assert [b["channel"] for b in slack_api.calls("chat.postMessage")] == [ALEX]
+
+
+def test_zero_turns_the_loop_off(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    settings = settings_for(tmp_path, slack_api, scheduler_interval_seconds=0)
+    clock = FixedClock(NOW)
+    runtime = build_runtime(settings, clock=clock)
+    grant_for_alex(runtime, clock)
+    clock.advance(days=4)
+    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
+    with TestClient(app):
+        time.sleep(0.2)
+    assert app.state.deps.metrics.scheduler["ok"] == 0
+    assert slack_api.calls("chat.postMessage") == []
+
+
+def test_socket_mode_runs_the_loop_too(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    """`access-agent socket` on the wall clock: access that ended 4 days ago is taken
+    away and Alex is told, over a live Socket Mode connection."""
+    server = FakeSocketMode().start()
+    slack_api.socket_url = server.url
+    settings = settings_for(
+        tmp_path, slack_api, slack_app_token="xapp-test", scheduler_interval_seconds=0.05
+    )
+    clock = FixedClock(datetime.now(UTC) - timedelta(days=7))
+    rid = grant_for_alex(build_runtime(settings, clock=clock), clock).id
+    stop = threading.Event()
+
+    async def socket() -> None:
+        running = asyncio.create_task(run_socket(settings))
+        while not stop.is_set() and not running.done():
+            await asyncio.sleep(0.02)
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+    bot = threading.Thread(target=asyncio.run, args=(socket(),), daemon=True)
+    bot.start()
+    try:
+        assert server.connected.wait(timeout=20), "the bot never connected"
+        slack_api.wait_for("chat.postMessage", lambda b: ENDED in b.get("text", ""))
+    finally:
+        stop.set()
+        bot.join(timeout=20)
+        server.close()
+    assert not bot.is_alive()
+    check = build_runtime(settings, load_org=False)
+    with check.uow() as uow:
+        expired = uow.requests.get(rid)
+    assert expired is not None and expired.state is State.EXPIRED
+
+
+@dataclass
+class FlakyRuntime(Runtime):
+    """The real runtime, with a database that is down for the first `down` ticks."""
+
+    down: int = 1
+
+    def uow(self) -> UnitOfWork:
+        if self.down > 0:
+            self.down -= 1
+            raise ConnectionError("database is down")
+        return super().uow()
+
+
+def test_a_failed_tick_is_logged_and_the_next_one_runs(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings_for(tmp_path, slack_api)
+    clock = FixedClock(NOW)
+    base = build_runtime(settings, clock=clock)
+    rid = grant_for_alex(base, clock).id
+    clock.advance(days=4)
+    runtime = FlakyRuntime(**{f.name: getattr(base, f.name) for f in fields(Runtime)})
+    deps = build_deps(runtime, build_runner(runtime))
+
+    async def loop() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            scheduler.run_scheduler(deps, every=0.01, warn_before=WARN, stop=stop)
+        )
+        while deps.metrics.scheduler["ok"] < 1:
+            assert not task.done(), "the loop ended"
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+
+    asyncio.run(asyncio.wait_for(loop(), timeout=20))
+    assert deps.metrics.scheduler["failed"] == 1
+    assert "scheduler tick failed" in caplog.text and "database is down" in caplog.text
+    with base.uow() as uow:
+        expired = uow.requests.get(rid)
+    assert expired is not None and expired.state is State.EXPIRED
+    assert [b["channel"] for b in slack_api.calls("chat.postMessage")] == [ALEX]
