@@ -1,4 +1,5 @@
-"""`python -m bench.slow_model --port P [--delay 2]`: `access-agent serve`, slow model.
+"""`python -m bench.slow_model --port P [--delay 2] [--worker]`: `access-agent serve`
+(or, with --worker, `access-agent worker`) with a slow model.
 
 What `access-agent serve` does (settings from the environment, the runtime, the app
 from `create_app`, uvicorn at the settings' log level), except that the runner is
@@ -53,6 +54,23 @@ def slow_runner(runtime: Runtime, delay: float) -> AgentRunner:
     return AgentRunner(build_graph(deps, checkpointer=saver))
 
 
+async def work(settings: Settings, delay: float) -> None:
+    """`access-agent worker`, with the slow model: until SIGTERM."""
+    import asyncio
+    import signal
+
+    from slack_app.server import build_worker
+    from slack_app.slack.deps import build_deps
+
+    runtime = build_runtime(settings)
+    worker = build_worker(build_deps(runtime, slow_runner(runtime, delay)))
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    log.warning("worker with a model that takes %.1f s per call", delay)
+    await worker.run(stop)
+
+
 def main() -> int:
     import uvicorn
 
@@ -62,6 +80,7 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--delay", type=float, default=2.0, help="seconds per model call")
+    parser.add_argument("--worker", action="store_true", help="be the worker, not the server")
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -70,6 +89,11 @@ def main() -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         raise SystemExit("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed")
     logging.getLogger().setLevel(settings.log_level)
+    if args.worker:
+        import asyncio
+
+        asyncio.run(work(settings, args.delay))
+        return 0
     runtime = build_runtime(settings)
     app = create_app(settings, runtime=runtime, runner=slow_runner(runtime, args.delay))
     log.warning("serving with a model that takes %.1f s per call", args.delay)

@@ -8,6 +8,7 @@ without committing) throws them away. It honours the same contract as the SQL st
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -196,6 +197,9 @@ class _Inbox:
         row = _JobRow(self._s.job_seq, key_, kind, payload, at, available_at=at)
         self._s.jobs.append(row)
         return True
+
+    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
+        return {k for k, kind, payload in jobs if self.put(k, kind, payload, at)}
 
     def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
         claimed: list[Job] = []

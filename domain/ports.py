@@ -120,6 +120,11 @@ class Inbox(Protocol):
         """False when a job with this key was put before (done or not)."""
         ...
 
+    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
+        """Put (key, kind, payload) jobs in one statement; the keys that were new. A key
+        given twice counts once."""
+        ...
+
     def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
         """Up to `limit` jobs that are due and not leased, oldest first, leased to the
         caller until `at + lease`. Two workers never get the same job in one lease."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from agent.runner import AgentRunner
     from slack_app.bootstrap import Runtime
+    from slack_app.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.set_defaults(handler=cmd_serve)
     socket = commands.add_parser("socket", help="run the Slack app over Socket Mode")
     socket.set_defaults(handler=cmd_socket)
+    worker = commands.add_parser(
+        "worker", help="do the work of Slack events taken in by `serve` (ACCESS_AGENT_WORKER=off)"
+    )
+    worker.add_argument("--once", action="store_true", help="handle what is waiting now, then exit")
+    worker.set_defaults(handler=cmd_worker)
 
 
 def _require(settings: Settings, *names: str) -> None:
@@ -51,6 +57,33 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    _require(settings, "slack_bot_token")
+    logging.getLogger().setLevel(settings.log_level)
+    return asyncio.run(run_worker(settings, once=args.once))
+
+
+async def run_worker(settings: Settings, *, once: bool = False) -> int:
+    """The inbox worker on its own: until SIGINT/SIGTERM (or, with `once`, until what
+    was waiting is done)."""
+    import signal
+
+    from slack_app.server import build_worker
+
+    worker = build_worker(socket_deps(settings))
+    if once:
+        handled = await worker.run_once()
+        log.warning("worker: handled %d waiting event(s)", handled)
+        return 0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.warning("worker: taking Slack events from the inbox (Ctrl-C to stop)")
+    await worker.run(stop)
+    return 0
+
+
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     _require(settings, "slack_bot_token", "slack_app_token")
     logging.getLogger().setLevel(settings.log_level)
@@ -59,23 +92,42 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_socket(settings: Settings) -> None:
-    handler = socket_handler(settings)
+    """The Socket Mode connection, and the scheduler (expiry) next to it."""
+    from slack_app.slack import scheduler
+
+    deps = socket_deps(settings)
+    handler = socket_handler(settings, deps=deps)
     log.warning("connecting to Slack over Socket Mode")
-    await handler.start_async()  # type: ignore[no-untyped-call]
+    async with scheduler.running(deps, settings):
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+def socket_deps(
+    settings: Settings, *, runtime: Runtime | None = None, runner: AgentRunner | None = None
+) -> SlackDeps:
+    from slack_app.agent_wiring import build_runner
+    from slack_app.bootstrap import build_runtime
+    from slack_app.slack.deps import build_deps
+
+    runtime = runtime or build_runtime(settings)
+    return build_deps(runtime, runner or build_runner(runtime))
 
 
 def socket_handler(
-    settings: Settings, *, runtime: Runtime | None = None, runner: AgentRunner | None = None
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    runner: AgentRunner | None = None,
+    deps: SlackDeps | None = None,
 ) -> AsyncSocketModeHandler:
     """The Bolt app behind a Socket Mode connection (call inside a running event loop)."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from slack_app.agent_wiring import build_runner
-    from slack_app.bootstrap import build_runtime
     from slack_app.slack.app import create_bolt_app
-    from slack_app.slack.deps import build_deps
 
-    runtime = runtime or build_runtime(settings)
-    deps = build_deps(runtime, runner or build_runner(runtime))
+    deps = deps or socket_deps(settings, runtime=runtime, runner=runner)
     app = create_bolt_app(deps, verify_requests=False)
     return AsyncSocketModeHandler(app, settings.slack_app_token)

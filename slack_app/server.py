@@ -5,14 +5,20 @@
 POST /slack/events takes events, slash commands, interactivity and options alike (one
 request URL in the manifest). The signature is checked first (Slack's scheme, with a
 5-minute window on the timestamp: 401 otherwise); a signed body that is not a Slack
-payload is a 400 and a log line, never a 500; the rest goes to Bolt.
+payload is a 400 and a log line, never a 500. Events API callbacks are then put in
+the durable inbox and answered 200 at once (`slack.inbox`); the worker — in this
+process by default, or `access-agent worker` processes — does their work. Commands,
+interactivity and options go to Bolt, which acks them before doing the work.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,8 +32,10 @@ from sqlalchemy import text
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.settings import Settings
+from slack_app.slack import inbox, scheduler
 from slack_app.slack.app import create_bolt_app
-from slack_app.slack.deps import build_deps
+from slack_app.slack.deps import SlackDeps, build_deps
+from slack_app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +45,11 @@ ENDPOINTS = frozenset({EVENTS, "/healthz", "/metrics"})
 
 def malformed(body: bytes, content_type: str) -> str | None:
     """Why a (signed) body is not a Slack payload, or None when it parses."""
+    return parse(body, content_type)[1]
+
+
+def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], str | None]:
+    """The payload of a (signed) body, or why it is not a Slack payload."""
     try:
         raw = body.decode("utf-8")
         if "json" in content_type or raw.lstrip().startswith("{"):
@@ -45,10 +58,10 @@ def malformed(body: bytes, content_type: str) -> str | None:
             form = dict(parse_qsl(raw, keep_blank_values=True))
             parsed = json.loads(form["payload"]) if "payload" in form else form
     except (UnicodeDecodeError, ValueError) as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return {}, f"{type(exc).__name__}: {exc}"
     if not isinstance(parsed, dict) or not parsed:
-        return "not a JSON object or form"
-    return None
+        return {}, "not a JSON object or form"
+    return parsed, None
 
 
 def create_app(
@@ -57,7 +70,9 @@ def create_app(
     runtime: Runtime | None = None,
     runner: AgentRunner | None = None,
     client: AsyncWebClient | None = None,
+    worker: bool | None = None,
 ) -> FastAPI:
+    """`worker`: run the inbox worker in this process (default: settings.worker)."""
     runtime = runtime or build_runtime(settings)
     if runner is None:
         from slack_app.agent_wiring import build_runner
@@ -65,20 +80,31 @@ def create_app(
         runner = build_runner(runtime)
     deps = build_deps(runtime, runner, client)
     handler = AsyncSlackRequestHandler(create_bolt_app(deps))
+    inline = settings.worker == "inline" if worker is None else worker
+    events = build_worker(deps) if inline else None
+    intake = inbox.Intake(runtime)
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
     metrics = deps.metrics
-    api = FastAPI(title="access-agent", docs_url=None, redoc_url=None, openapi_url=None)
-    api.state.deps = deps
 
-    @api.middleware("http")
-    async def count(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        path = request.url.path
-        metrics.request(path if path in ENDPOINTS else "other", response.status_code)
-        if request.url.path == EVENTS:
-            metrics.ack(time.perf_counter() - started)
-        return response
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        background = [
+            *([asyncio.create_task(events.run(stop))] if events else []),
+            *scheduler.start(deps, settings, stop),  # expiry and its notices
+        ]
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*background, return_exceptions=True)
+
+    api = FastAPI(
+        title="access-agent", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    api.state.deps = deps
+    api.state.worker = events
+    api.add_middleware(AckTimer, metrics=metrics)
 
     @api.post(EVENTS)
     async def slack_events(request: Request) -> Response:
@@ -86,10 +112,12 @@ def create_app(
         if not verifier.is_valid_request(body, dict(request.headers)):
             log.warning("rejected a request with a bad or stale Slack signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
-        problem = malformed(body, request.headers.get("content-type", ""))
+        payload, problem = parse(body, request.headers.get("content-type", ""))
         if problem is not None:
             log.warning("rejected a malformed Slack payload: %s", problem)
             return JSONResponse({"error": "malformed payload"}, status_code=400)
+        if payload.get("type") == "event_callback":
+            return await take_event(intake, events, payload, body.decode("utf-8"))
         return await handler.handle(request)
 
     @api.get("/healthz")
@@ -107,6 +135,62 @@ def create_app(
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     return api
+
+
+async def take_event(
+    intake: inbox.Intake, worker: inbox.InboxWorker | None, payload: dict[str, Any], body: str
+) -> Response:
+    """Into the inbox, then 200: the worker does the rest (see slack.inbox)."""
+    key = inbox.event_key(payload, body)
+    try:
+        fresh = await intake.put(key, body)
+    except Exception as exc:  # Slack retries a 5xx: nothing is lost
+        log.error("could not take in Slack event %s: %s", key, exc)
+        return JSONResponse({"error": "try again"}, status_code=503)
+    if not fresh:
+        log.info("%s taken in before (a Slack retry): ignored", key)
+    elif worker is not None:
+        worker.wake()
+    return Response(status_code=200)
+
+
+def build_worker(deps: SlackDeps) -> inbox.InboxWorker:
+    """The inbox worker: its own Bolt app, which finishes a listener before answering
+    (so a job is done only when its work is), with no signature to check (the front
+    checked it before the event was stored)."""
+    bolt = create_bolt_app(deps, verify_requests=False, process_before_response=True)
+    settings = deps.runtime.settings
+    return inbox.InboxWorker(
+        deps.runtime, bolt, concurrency=settings.agent_workers, poll=settings.worker_poll
+    )
+
+
+class AckTimer:
+    """Counts requests and times the answers on /slack/events: plain ASGI, so it adds
+    next to nothing to the ack it measures."""
+
+    def __init__(self, app: Any, *, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def timed(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = int(message["status"])
+                if scope["path"] == EVENTS:
+                    self.metrics.ack(time.perf_counter() - started)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed)
+        finally:
+            path = scope["path"]
+            self.metrics.request(path if path in ENDPOINTS else "other", status["code"])
 
 
 def main() -> FastAPI:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field
@@ -41,6 +42,44 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    agent_workers: int = Field(
+        default=32,
+        ge=1,
+        le=512,
+        validation_alias="ACCESS_AGENT_WORKERS",
+        description="Threads for agent turns (each waits on the model), apart from the "
+        "threads that do quick store work, so slow model calls never hold those up. "
+        "Also how many Slack events one worker handles at a time.",
+    )
+    worker: Literal["inline", "off"] = Field(
+        default="inline",
+        validation_alias="ACCESS_AGENT_WORKER",
+        description="inline: `serve` also does the work of the Slack events it takes in; "
+        "off: it only takes them in, and `access-agent worker` processes do the work.",
+    )
+    worker_poll: float = Field(
+        default=0.5,
+        gt=0,
+        validation_alias="ACCESS_AGENT_WORKER_POLL",
+        description="Seconds between a separate worker's looks for new events.",
+    )
+    scheduler_interval_seconds: float = Field(
+        default=60,
+        ge=0,
+        validation_alias="SCHEDULER_INTERVAL_SECONDS",
+        description="Seconds between scheduler ticks (expiry and expiry warnings); 0 turns "
+        "the scheduler off in this process.",
+    )
+    expiry_warning_hours: float = Field(
+        default=24,
+        ge=0,
+        validation_alias="EXPIRY_WARNING_HOURS",
+        description="How long before temporary access ends its holders are told.",
+    )
+
+    @property
+    def expiry_warning(self) -> timedelta:
+        return timedelta(hours=self.expiry_warning_hours)
 
     @property
     def model_backend(self) -> Literal["offline", "openai"]:

@@ -31,20 +31,27 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL (readers never wait for the writer), foreign keys, a busy timeout, and real
+    """WAL (readers never wait for the writer) with synchronous=NORMAL (a commit is
+    durable against a crash of the process; only a power cut can lose the last ones,
+    SQLite's recommended setting for WAL), foreign keys, a busy timeout, and real
     transactions: pysqlite's own BEGIN handling is switched off and SQLAlchemy emits
     BEGIN itself, so reads are snapshots and SAVEPOINTs work (SQLAlchemy's documented
-    recipe for the sqlite3 driver)."""
+    recipe for the sqlite3 driver). BEGIN IMMEDIATE: a transaction takes the write lock
+    when it starts, waiting the busy timeout for it. With a plain (deferred) BEGIN, one
+    that read and then wrote after another writer committed failed at once with
+    "database is locked" (SQLite cannot upgrade a stale snapshot), which the scheduler,
+    the inbox worker and a double click made common. Transactions here are short."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per commit, still safe
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

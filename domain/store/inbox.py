@@ -1,20 +1,22 @@
-"""`Inbox` on SQL. A claim is a guarded UPDATE (`... WHERE id = ? AND not leased`), so
-two workers racing for a job get it once on SQLite and PostgreSQL alike, without
-row locks; the unique key makes `put` idempotent (a duplicate rolls back only its
-SAVEPOINT)."""
+"""`Inbox` on SQL. A claim is one UPDATE that leases the oldest due jobs and marks
+them with a fresh claim token, then reads back what carries the token: writing first
+means SQLite takes its write lock up front (waiting its busy timeout instead of
+failing on a stale read snapshot), and on PostgreSQL a racer's row is re-checked
+against `due` after the lock, so two workers never get the same job in one lease.
+The unique key makes `put` idempotent (a duplicate rolls back only its SAVEPOINT)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from domain.ports import Job
 from domain.store.inbox_tables import inbox_jobs as t
-
-SCAN = 4  # candidates read per wanted job, so a lost race still fills the batch
 
 
 class SqlInbox:
@@ -31,30 +33,49 @@ class SqlInbox:
             return False
         return True
 
+    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
+        """One INSERT … ON CONFLICT DO NOTHING RETURNING key (SQLite ≥ 3.35, PostgreSQL):
+        a burst of events is one statement, not a SAVEPOINT and an INSERT each."""
+        rows, seen = [], set()
+        for k, kind, payload in jobs:
+            if k not in seen:
+                seen.add(k)
+                rows.append(
+                    dict(
+                        key=k,
+                        kind=kind,
+                        payload=payload,
+                        received_at=at,
+                        available_at=at,
+                        attempts=0,
+                    )
+                )
+        if not rows:
+            return set()
+        conn = self._conn()
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        statement = (
+            dialect.insert(t).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.key)
+        )
+        return {str(k) for k in conn.execute(statement, rows).scalars()}
+
     def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
         conn = self._conn()
         free = or_(t.c.leased_until.is_(None), t.c.leased_until <= at)
         due = and_(t.c.done_at.is_(None), t.c.available_at <= at, free)
-        candidates = conn.execute(
+        oldest = select(t.c.id).where(due).order_by(t.c.id).limit(limit).scalar_subquery()
+        token = uuid.uuid4().hex
+        conn.execute(
+            update(t)
+            .where(t.c.id.in_(oldest), due)  # `due` again: re-checked if a racer got there
+            .values(leased_until=at + lease, attempts=t.c.attempts + 1, claim_token=token)
+        )
+        rows = conn.execute(
             select(t.c.id, t.c.key, t.c.kind, t.c.payload, t.c.received_at, t.c.attempts)
-            .where(due)
+            .where(t.c.claim_token == token)
             .order_by(t.c.id)
-            .limit(limit * SCAN)
         ).all()
-        claimed: list[Job] = []
-        for row in candidates:
-            if len(claimed) >= limit:
-                break
-            won = conn.execute(
-                update(t)
-                .where(t.c.id == row.id, due)
-                .values(leased_until=at + lease, attempts=t.c.attempts + 1)
-            ).rowcount
-            if won == 1:
-                claimed.append(
-                    Job(row.id, row.key, row.kind, row.payload, row.received_at, row.attempts + 1)
-                )
-        return claimed
+        return [Job(r.id, r.key, r.kind, r.payload, r.received_at, r.attempts) for r in rows]
 
     def finish(self, job_id: int, at: datetime) -> None:
         self._conn().execute(

@@ -25,5 +25,6 @@ inbox_jobs = Table(
     Column("leased_until", UtcDateTime),
     Column("done_at", UtcDateTime),
     Column("error", Text()),
+    Column("claim_token", String(32)),
     Index(None, "done_at", "available_at"),
 )

@@ -30,15 +30,19 @@ log = logging.getLogger(__name__)
 SURFACES = (messages, command, card, choices, approvals, tasks, home, guided)
 
 
-def create_bolt_app(deps: SlackDeps, *, verify_requests: bool = True) -> AsyncApp:
-    """`verify_requests=False` for Socket Mode, where Slack's socket is the authentication."""
+def create_bolt_app(
+    deps: SlackDeps, *, verify_requests: bool = True, process_before_response: bool = False
+) -> AsyncApp:
+    """`verify_requests=False` for Socket Mode, where Slack's socket is the authentication,
+    and for the inbox worker (the front verified the event before storing it).
+    `process_before_response=True` for the worker: dispatch returns when the work is done."""
     settings = deps.runtime.settings
     if verify_requests and not settings.slack_signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is needed to verify requests from Slack")
     app = AsyncApp(
         client=deps.client,
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
+        process_before_response=process_before_response,
         request_verification_enabled=verify_requests,
         logger=logging.getLogger("slack_app.slack.bolt"),
     )

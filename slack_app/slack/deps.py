@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -30,6 +31,9 @@ class SlackDeps:
     client: AsyncWebClient
     users: UserMap
     metrics: Metrics = field(default_factory=Metrics)
+    turns: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="agent-turn")
+    )  # agent turns wait on the model: their own threads, not the store's
     cards: dict[str, MessageRef] = field(default_factory=dict)  # thread -> its live card
     _locks: defaultdict[str, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
@@ -54,4 +58,7 @@ def build_deps(
         client=client,
         users=UserMap(runtime, client),
         metrics=metrics or Metrics(),
+        turns=ThreadPoolExecutor(
+            max_workers=runtime.settings.agent_workers, thread_name_prefix="agent-turn"
+        ),
     )

@@ -29,6 +29,12 @@ async def blocking(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+async def agent_turn(deps: SlackDeps, fn: Callable[[], T]) -> T:
+    """Run an agent turn (it waits on the model, seconds) on the turn threads, so the
+    default threads stay free for the quick store work every click and event needs."""
+    return await asyncio.get_running_loop().run_in_executor(deps.turns, fn)
+
+
 def conversation(team: str, channel: str) -> str:
     """The agent thread of a Slack conversation: one per team and DM channel."""
     return thread_id("slack", team, channel)

@@ -2,8 +2,9 @@
 
 A "Thinking…" message is posted at once and then updated in place with the answer
 (a clarification, the confirmation card or a refusal). Each event is handled once,
-however often Slack delivers it (`event_id` claimed in the store); bot messages,
-edits and other subtypes are ignored.
+however often Slack delivers it: over HTTP the inbox keys it by `event_id` when it is
+taken in (`slack.inbox`); in Socket Mode the `event_id` is claimed here. Bot
+messages, edits and other subtypes are ignored.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from agent.runner import Reply
 from domain.directory import Directory
 from slack_app.slack import replies, retry
 from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import blocking, conversation, team_of, tell, update
+from slack_app.slack.edge import agent_turn, blocking, conversation, team_of, tell, update
+from slack_app.slack.inbox import INBOX_JOB
 from slack_app.slack.records import MessageRef, claim
 from slack_app.slack.users import NOT_FOUND
 
@@ -59,11 +61,14 @@ def words_of(text: str, directory: Directory) -> str:
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.event("message")
-    async def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_message(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         if not is_user_dm(event):
             return
         event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        if not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
+        from_inbox = context.get(INBOX_JOB) is not None  # deduped when it was taken in
+        if not from_inbox and not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
             log.info("event %s already handled (Slack retry)", event_id)
             return
         person = await deps.users.person(str(event["user"]))
@@ -131,9 +136,9 @@ def _ref(sent: AsyncSlackResponse | None, person_id: str) -> MessageRef | None:
 
 async def _answer(deps: SlackDeps, thread: str, run: Callable[[], Reply]) -> dict[str, Any]:
     try:
-        reply = await blocking(run)
+        reply = await agent_turn(deps, run)
         directory = await blocking(deps.runtime.directory)
     except Exception:
         log.exception("agent turn failed in %s", thread)
         return replies.text(replies.FAILED)
-    return replies.for_reply(reply, reasons=directory.reasons, thread=thread)
+    return replies.for_reply(reply, reasons=directory.reasons, thread=thread, directory=directory)

@@ -256,6 +256,19 @@ def test_inbox_put_is_idempotent_by_key(store: Store) -> None:
     assert job.received_at == T0
 
 
+def test_inbox_put_many_reports_the_new_keys(store: Store) -> None:
+    with store.uow() as uow:
+        uow.inbox.put("old", "slack.event", "0", T0)
+        jobs = [("old", "slack.event", "x"), ("a", "slack.event", "1"), ("b", "slack.event", "2")]
+        jobs.append(("a", "slack.event", "again"))  # a retry in the same burst
+        assert uow.inbox.put_many(jobs, T0) == {"a", "b"}
+        assert uow.inbox.put_many([], T0) == set()
+        uow.commit()
+    with store.uow() as uow:
+        claimed = uow.inbox.claim(at=T0, lease=timedelta(minutes=5), limit=10)
+    assert [(j.key, j.payload) for j in claimed] == [("old", "0"), ("a", "1"), ("b", "2")]
+
+
 def test_inbox_claims_oldest_first_and_never_twice_in_a_lease(store: Store) -> None:
     lease = timedelta(minutes=5)
     with store.uow() as uow:

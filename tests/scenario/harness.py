@@ -12,12 +12,11 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
-import httpx
 from fastapi.testclient import TestClient
 
 from slack_app.bootstrap import Runtime
@@ -25,6 +24,17 @@ from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
 
 SECRET = "test-signing-secret"
 EVENTS = "/slack/events"
+
+
+class Answer(Protocol):
+    """What the app answered: Starlette's TestClient returns an httpx (or httpx2)
+    response, whichever is installed; tests only read these."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    def json(self) -> Any: ...
 
 
 def sign(body: str, timestamp: int, secret: str = SECRET) -> str:
@@ -66,7 +76,7 @@ class SlackHarness:
         age: int = 0,
         secret: str = SECRET,
         headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    ) -> Answer:
         ts = int(time.time()) - age
         signed = {
             "Content-Type": content_type,
@@ -76,14 +86,14 @@ class SlackHarness:
         }
         return self.http.post(EVENTS, content=body.encode(), headers=signed)
 
-    def interactive(self, payload: dict[str, Any]) -> httpx.Response:
+    def interactive(self, payload: dict[str, Any]) -> Answer:
         body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded")
 
     # --- Events API ------------------------------------------------------------------
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry: int = 0
-    ) -> httpx.Response:
+    ) -> Answer:
         envelope = {
             "token": "legacy",
             "team_id": TEAM,
@@ -99,9 +109,7 @@ class SlackHarness:
             json.dumps(envelope), "application/json", headers=headers if retry else None
         )
 
-    def dm(
-        self, user: str, text: str, *, event_id: str | None = None, retry: int = 0
-    ) -> httpx.Response:
+    def dm(self, user: str, text: str, *, event_id: str | None = None, retry: int = 0) -> Answer:
         event = {
             "type": "message",
             "channel": dm_channel(user),
@@ -114,7 +122,7 @@ class SlackHarness:
         return self.event(event, event_id=event_id, retry=retry)
 
     # --- commands and interactivity --------------------------------------------------
-    def command(self, user: str, text: str, *, channel: str = "C01GENERAL") -> httpx.Response:
+    def command(self, user: str, text: str, *, channel: str = "C01GENERAL") -> Answer:
         form = {
             "token": "legacy",
             "team_id": TEAM,
@@ -136,7 +144,7 @@ class SlackHarness:
         ts: str,
         values: dict[str, Any] | None = None,
         block_id: str = "b",
-    ) -> httpx.Response:
+    ) -> Answer:
         """A block_actions payload for a click on `element` in message (channel, ts)."""
         action = {
             "type": element.get("type", "button"),
@@ -161,8 +169,8 @@ class SlackHarness:
         )
 
     def submit_view(
-        self, user: str, callback_id: str, metadata: str, values: dict[str, Any]
-    ) -> httpx.Response:
+        self, user: str, callback_id: str, metadata: str, values: Mapping[Any, Any]
+    ) -> Answer:
         view = {
             "id": "V01MODAL",
             "type": "modal",
@@ -182,7 +190,7 @@ class SlackHarness:
             }
         )
 
-    def home_click(self, user: str, action_id: str, value: str | None = None) -> httpx.Response:
+    def home_click(self, user: str, action_id: str, value: str | None = None) -> Answer:
         """A click on a button in the user's App Home (no channel: answers go to the DM)."""
         return self.interactive(
             {

@@ -10,13 +10,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
 from domain.requests import State
 from slack_app.blocks.ids import Action, pack
 from slack_app.slack import guided
 from tests.scenario.flows import Message, requests_of, submit
-from tests.scenario.harness import SlackHarness, has_action
+from tests.scenario.harness import Answer, SlackHarness, has_action
 
 ALEX, OMAR = "U01ALEX", "U01OMAR"
 
@@ -34,7 +32,7 @@ def _value(block: str, element: dict[str, Any], action: str | None = None) -> di
     return {block: {action or block: element}}
 
 
-def _next(response: httpx.Response, callback: str) -> dict[str, Any]:
+def _next(response: Answer, callback: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["response_action"] == "update", answer
@@ -43,7 +41,7 @@ def _next(response: httpx.Response, callback: str) -> dict[str, Any]:
     return view
 
 
-def _errors(response: httpx.Response) -> dict[str, str]:
+def _errors(response: Answer) -> dict[str, str]:
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["response_action"] == "errors", answer
@@ -63,14 +61,14 @@ def _block_ids(view: dict[str, Any]) -> list[str]:
     return [str(b.get("block_id")) for b in view["blocks"] if b.get("block_id")]
 
 
-def like(h: SlackHarness, user: str, kind: str, ref: str = "", label: str = "") -> httpx.Response:
+def like(h: SlackHarness, user: str, kind: str, ref: str = "", label: str = "") -> Answer:
     values = _value(Action.ACCESS_LIKE, {"type": "radio_buttons", **_select(kind)})
     if ref:
         values |= _value(Action.REFERENCE, _select(ref, label))
     return h.submit_view(user, Action.REQUEST_MODAL_LIKE, "", values)
 
 
-def grants(h: SlackHarness, user: str, view: dict[str, Any], *ids: str) -> httpx.Response:
+def grants(h: SlackHarness, user: str, view: dict[str, Any], *ids: str) -> Answer:
     values = _value(Action.GRANTS, _many(*ids))
     if ids == ("all",):
         values = _value(Action.SELECT_ALL, _many("all"))
@@ -86,7 +84,7 @@ def duration(
     end: str | None = "2026-03-11",
     reason: str | None = "New project",
     comment: str = "",
-) -> httpx.Response:
+) -> Answer:
     values = _value(Action.DURATION_KIND, {"type": "radio_buttons", **_select(kind)})
     if end:
         values |= _value(Action.END_DATE, {"type": "datepicker", "selected_date": end})

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -38,35 +39,76 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_answers_health_and_signed_events(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+def _serve(tmp_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     command = [sys.executable, "-m", "slack_app.cli", "serve", "--port", str(port)]
-    env = _env(tmp_path, slack_api)
     server = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            health = httpx.get(f"{base}/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "serve did not come up in 60 s"
+            time.sleep(0.2)
+    assert health.json() == {"ok": True, "database": "ok"}
+    return server, base
+
+
+def _post_signed(base: str, payload: Mapping[str, object]) -> httpx.Response:
+    body = json.dumps(payload)
+    ts = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(body, ts),
+    }
+    return httpx.post(f"{base}/slack/events", content=body, headers=headers, timeout=5)
+
+
+def test_serve_answers_health_and_signed_events(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    server, base = _serve(tmp_path, _env(tmp_path, slack_api))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                assert time.monotonic() < deadline, "serve did not come up in 60 s"
-                time.sleep(0.2)
-        assert health.json() == {"ok": True, "database": "ok"}
-        body = json.dumps({"type": "url_verification", "challenge": "c-1"})
-        ts = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": sign(body, ts),
-        }
-        answered = httpx.post(f"{base}/slack/events", content=body, headers=headers, timeout=5)
+        answered = _post_signed(base, {"type": "url_verification", "challenge": "c-1"})
         assert answered.json()["challenge"] == "c-1"
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_serve_takes_events_in_and_a_separate_worker_does_the_work(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    env = _env(tmp_path, slack_api, ACCESS_AGENT_WORKER="off")
+    server, base = _serve(tmp_path, env)
+    dm = {
+        "type": "message",
+        "channel": "D01ALEX",
+        "channel_type": "im",
+        "user": "U01ALEX",
+        "text": "github write for 3 days",
+        "ts": "1.000001",
+    }
+    envelope = {"type": "event_callback", "team_id": "T01ACME", "event_id": "EvSPLIT1", "event": dm}
+    try:
+        assert _post_signed(base, envelope).status_code == 200
+        assert _post_signed(base, envelope).status_code == 200  # Slack's retry: kept once
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert slack_api.calls("chat.postMessage") == []  # serve only took it in
+
+    worker = [sys.executable, "-m", "slack_app.cli", "worker", "--once"]
+    done = subprocess.run(
+        worker, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "handled 1 waiting event" in done.stderr
+    assert len(slack_api.calls("chat.postMessage")) == 1  # "Thinking…", once
+    (card,) = slack_api.calls("chat.update")
+    assert "GitHub" in card["text"] and card["channel"] == "D01ALEX"
 
 
 def test_socket_without_an_app_token_says_what_is_missing(

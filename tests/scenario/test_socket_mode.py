@@ -38,10 +38,10 @@ def socket_mode(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[FakeSocketM
 
     async def run() -> None:
         handler = socket_handler(settings, runtime=runtime, runner=build_runner(runtime))
-        await handler.connect_async()
+        await handler.connect_async()  # type: ignore[no-untyped-call]
         while not stop.is_set():
             await asyncio.sleep(0.02)
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
 
     bot = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
     bot.start()

@@ -3,6 +3,8 @@ Cancel, and people Slack knows but the org data does not (yet)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_app.blocks.ids import Action
 from slack_app.slack.users import NOT_FOUND
 from tests.fakes.slack_api import SlackUser
@@ -111,7 +113,7 @@ def test_remind_nudges_the_approvers_once_a_day(slack: SlackHarness) -> None:
     assert len([b for b in h.slack.calls("chat.postMessage") if b["channel"] == DANA]) == 2
 
 
-def _buttons(message: dict) -> list[dict]:
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
 
@@ -121,7 +123,7 @@ def test_type_ahead_searches_the_questions_choices(slack: SlackHarness) -> None:
     question = h.slack.wait_for("chat.update")[0]
     block_id = next(b["block_id"] for b in question["blocks"] if b["type"] == "actions")
 
-    def suggest(user: str) -> list[dict]:
+    def suggest(user: str) -> list[dict[str, Any]]:
         response = h.interactive(
             {
                 "type": "block_suggestion",
@@ -133,7 +135,8 @@ def test_type_ahead_searches_the_questions_choices(slack: SlackHarness) -> None:
                 "container": {"type": "message", "message_ts": question["ts"]},
             }
         )
-        return response.json()["options"]
+        options: list[dict[str, Any]] = response.json()["options"]
+        return options
 
     assert [o["value"] for o in suggest(ALEX)] == ["priya.raman@acme.test"]
     assert suggest(DANA) == []  # not her conversation

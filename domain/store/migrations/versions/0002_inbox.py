@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("leased_until", TIME),
         sa.Column("done_at", TIME),
         sa.Column("error", sa.Text()),
+        sa.Column("claim_token", sa.String(length=32)),
         sa.PrimaryKeyConstraint("id", name="pk_inbox_jobs"),
         sa.UniqueConstraint("key", name="uq_inbox_jobs_key"),
     )

@@ -1,0 +1,219 @@
+"""Slack events through the durable inbox: taken in and acked at once, done by a worker.
+
+The HTTP front verifies an Events API callback, puts it in the store's inbox under
+its `event_id` (Slack's retries dedupe there, across replicas) and answers 200: no
+Bolt middleware, no model, no Slack call before the ack. `InboxWorker` claims jobs
+under a lease and runs each through a Bolt app that processes before it answers,
+so a job is finished only when its listener is done; one that failed is retried
+with backoff, and one whose worker died is claimed again when the lease runs out.
+
+The worker runs inside `serve` (inline, woken at once by the front) or on its own
+(`access-agent worker`, polling), so agent turns need not share a CPU or an event
+loop with the acks. At least once: a turn interrupted half-way runs again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+
+from domain.ports import Job
+from slack_app.bootstrap import Runtime
+from slack_app.slack.edge import blocking
+
+log = logging.getLogger(__name__)
+
+EVENT = "slack.event"
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+KEEP_DONE = timedelta(days=7)
+INBOX_JOB = "inbox_job"  # the Bolt context key a listener sees when run by the worker
+
+
+def now() -> datetime:
+    """Leases and retries are operational: wall time, whatever the domain clock says."""
+    return datetime.now(UTC)
+
+
+def event_key(payload: dict[str, Any], body: str) -> str:
+    event_id = payload.get("event_id") or hashlib.sha256(body.encode()).hexdigest()[:32]
+    return f"slack:event:{event_id}"
+
+
+class Intake:
+    """Takes events in with group commit: the events that arrive while one write is
+    under way go into the next transaction together. With SQLite (one writer) and 100
+    events at once, a transaction each queued the acks behind each other; one per
+    batch makes the burst a handful of commits. Each caller still learns whether its
+    event was new, and gets the exception if its batch could not be stored."""
+
+    def __init__(self, runtime: Runtime, *, max_batch: int = 200) -> None:
+        self.runtime = runtime
+        self.max_batch = max_batch
+        self._pending: list[tuple[str, str, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def put(self, key: str, body: str) -> bool:
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, body, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        return await done
+
+    async def _write_all(self) -> None:
+        while self._pending:
+            batch = self._pending[: self.max_batch]
+            del self._pending[: self.max_batch]
+            try:
+                fresh = await blocking(self._write, [(k, b) for k, b, _ in batch])
+            except Exception as exc:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, _, done), new in zip(batch, fresh, strict=True):
+                if not done.done():
+                    done.set_result(new)
+
+    def _write(self, events: list[tuple[str, str]]) -> list[bool]:
+        with self.runtime.uow() as uow:
+            new = uow.inbox.put_many([(key, EVENT, body) for key, body in events], now())
+            uow.commit()
+        fresh = []
+        for key, _ in events:  # a key twice in one batch: only the first is new
+            fresh.append(key in new)
+            new.discard(key)
+        return fresh
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(600, 5 * 4 ** (attempts - 1)))
+
+
+class InboxWorker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        bolt: AsyncApp,
+        *,
+        concurrency: int,
+        poll: float = 1.0,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.runtime = runtime
+        self.clock = clock
+        self.bolt = bolt
+        self.concurrency = concurrency
+        self.poll = poll
+        self.running: set[asyncio.Task[None]] = set()
+        self.handled = 0
+        self._wake: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        """New work was put (same process): claim it now rather than at the next poll."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._wake = asyncio.Event()
+        last_purge = datetime.min.replace(tzinfo=UTC)
+        log.info("inbox worker started (up to %d jobs at a time)", self.concurrency)
+        while not stop.is_set():
+            self._wake.clear()
+            claimed = await self._claim_some()
+            if self.clock() - last_purge > timedelta(hours=1):
+                last_purge = self.clock()
+                await self._purge()
+            if claimed and len(self.running) < self.concurrency:
+                continue  # there may be more waiting
+            await _first_of(stop, self._wake, timeout=self.poll)
+        await self.drain(timeout=30)
+
+    async def run_once(self) -> int:
+        """Claim what is due and wait for it to be done (tests, `worker --once`)."""
+        started = await self._claim_some()
+        await self.drain(timeout=None)
+        return started
+
+    async def drain(self, timeout: float | None) -> None:
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=timeout)
+
+    async def _claim_some(self) -> int:
+        free = self.concurrency - len(self.running)
+        if free <= 0:
+            return 0
+        try:
+            jobs = await blocking(self._claim, free)
+        except Exception:
+            log.exception("inbox: claiming jobs failed; trying again later")
+            return 0
+        for job in jobs:
+            task = asyncio.create_task(self._handle(job))
+            self.running.add(task)
+            task.add_done_callback(self._done)
+        return len(jobs)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self.running.discard(task)
+        self.wake()  # a slot is free
+
+    def _claim(self, limit: int) -> list[Job]:
+        with self.runtime.uow() as uow:
+            jobs = uow.inbox.claim(at=self.clock(), lease=LEASE, limit=limit)
+            uow.commit()
+        return jobs
+
+    async def _handle(self, job: Job) -> None:
+        try:
+            request = AsyncBoltRequest(
+                body=job.payload,
+                headers={"content-type": "application/json"},
+                context={INBOX_JOB: job.id},
+            )
+            answer = await self.bolt.async_dispatch(request)
+            failed = None if answer.status < 500 else f"listener failed ({answer.status})"
+        except Exception as exc:
+            log.exception("inbox job %s (%s) failed", job.id, job.key)
+            failed = f"{type(exc).__name__}: {exc}"
+        await blocking(self._settle, job, failed)
+
+    def _settle(self, job: Job, error: str | None) -> None:
+        with self.runtime.uow() as uow:
+            if error is None:
+                uow.inbox.finish(job.id, self.clock())
+                self.handled += 1
+            else:
+                give_up = job.attempts >= MAX_ATTEMPTS
+                retry_at = None if give_up else self.clock() + backoff(job.attempts)
+                uow.inbox.fail(job.id, self.clock(), error, retry_at=retry_at)
+                level = logging.ERROR if give_up else logging.WARNING
+                log.log(level, "inbox job %s: %s (attempt %d)", job.key, error, job.attempts)
+            uow.commit()
+
+    async def _purge(self) -> None:
+        def purge() -> int:
+            with self.runtime.uow() as uow:
+                gone = uow.inbox.purge(self.clock() - KEEP_DONE)
+                uow.commit()
+            return gone
+
+        try:
+            await blocking(purge)
+        except Exception:
+            log.exception("inbox: purging old jobs failed")
+
+
+async def _first_of(*events: asyncio.Event, timeout: float) -> None:
+    waits = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
