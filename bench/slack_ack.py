@@ -368,10 +368,17 @@ def run_product(args: argparse.Namespace, workdir: Path, *, split: bool) -> Burs
 
 
 def start_worker(args: list[str], env: dict[str, str], workdir: Path) -> subprocess.Popen[bytes]:
-    with (workdir / "worker.log").open("wb") as log:
-        return subprocess.Popen(
+    """The worker process, once it says it is taking jobs (its start-up is not timed)."""
+    path = workdir / "worker.log"
+    with path.open("wb") as log:
+        worker = subprocess.Popen(
             [sys.executable, "-m", *args], env=env, cwd=workdir, stdout=log, stderr=log
         )
+    ready = wait_until(lambda: "inbox worker started" in path.read_text(errors="replace"), 60)
+    if ready >= 60 or worker.poll() is not None:
+        worker.kill()
+        raise SystemExit(f"the worker did not start:\n{path.read_text(errors='replace')[-2000:]}")
+    return worker
 
 
 def run_baseline(args: argparse.Namespace, workdir: Path) -> Burst:

@@ -189,6 +189,8 @@ class InboxWorker:
             if error is None:
                 uow.inbox.finish(job.id, self.clock())
                 self.handled += 1
+                waited = (self.clock() - job.received_at).total_seconds()
+                log.debug("inbox job %s done %.2f s after it came in", job.key, waited)
             else:
                 give_up = job.attempts >= MAX_ATTEMPTS
                 retry_at = None if give_up else self.clock() + backoff(job.attempts)
