@@ -22,6 +22,7 @@ from domain.ports import (
     IdempotencyKeys,
     Inbox,
     Job,
+    NewJob,
     OrgRepository,
     RequestRepository,
     SyncReport,
@@ -51,6 +52,7 @@ class _JobRow:
     payload: str
     received_at: datetime
     available_at: datetime
+    lane: str = ""
     attempts: int = 0
     leased_until: datetime | None = None
     done_at: datetime | None = None
@@ -190,23 +192,29 @@ class _Inbox:
     def __init__(self, state: _State) -> None:
         self._s = state
 
-    def put(self, key_: str, kind: str, payload: str, at: datetime) -> bool:
+    def put(
+        self, key_: str, kind: str, payload: str, at: datetime, *, lane: str | None = None
+    ) -> bool:
         if any(j.key == key_ for j in self._s.jobs):
             return False
         self._s.job_seq += 1
-        row = _JobRow(self._s.job_seq, key_, kind, payload, at, available_at=at)
+        row = _JobRow(self._s.job_seq, key_, kind, payload, at, available_at=at, lane=lane or key_)
         self._s.jobs.append(row)
         return True
 
-    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
-        return {k for k, kind, payload in jobs if self.put(k, kind, payload, at)}
+    def put_many(self, jobs: Sequence[NewJob], at: datetime) -> set[str]:
+        return {j.key for j in jobs if self.put(j.key, j.kind, j.payload, at, lane=j.lane)}
 
     def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
         claimed: list[Job] = []
+        heads: dict[str, _JobRow] = {}  # the oldest unfinished job of each lane
         for row in self._s.jobs:
+            if row.done_at is None:
+                heads.setdefault(row.lane, row)
+        for row in sorted(heads.values(), key=lambda r: r.id):
             if len(claimed) >= limit:
                 break
-            if row.done_at is None and row.available_at <= at and not _leased(row, at):
+            if row.available_at <= at and not _leased(row, at):
                 row.leased_until, row.attempts = at + lease, row.attempts + 1
                 claimed.append(
                     Job(row.id, row.key, row.kind, row.payload, row.received_at, row.attempts)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from domain.org import Identity, OrgData
 from domain.requests import AccessRequest, AuditEvent, RequestItem
@@ -111,23 +111,34 @@ class Job:
     attempts: int  # claims so far, this one included
 
 
+class NewJob(NamedTuple):
+    key: str
+    kind: str
+    payload: str
+    lane: str | None = None  # jobs in one lane run one at a time, in order (None: its own)
+
+
 class Inbox(Protocol):
     """A durable work queue. At least once: a job claimed by a worker that dies is
     claimed again when its lease runs out; `finish` ends it, `fail` retries it later
-    or gives up on it."""
+    or gives up on it. Jobs in one lane (e.g. one Slack conversation) are claimed one at
+    a time and in order, by whichever worker: a lane's next job waits until the one
+    before it is finished or given up on."""
 
-    def put(self, key: str, kind: str, payload: str, at: datetime) -> bool:
+    def put(
+        self, key: str, kind: str, payload: str, at: datetime, *, lane: str | None = None
+    ) -> bool:
         """False when a job with this key was put before (done or not)."""
         ...
 
-    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
-        """Put (key, kind, payload) jobs in one statement; the keys that were new. A key
-        given twice counts once."""
+    def put_many(self, jobs: Sequence[NewJob], at: datetime) -> set[str]:
+        """Put jobs in one statement; the keys that were new. A key given twice counts once."""
         ...
 
     def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Job]:
-        """Up to `limit` jobs that are due and not leased, oldest first, leased to the
-        caller until `at + lease`. Two workers never get the same job in one lease."""
+        """Up to `limit` jobs, oldest first, each the oldest unfinished job of its lane,
+        due and not leased; leased to the caller until `at + lease`. Two workers never
+        get the same job, or two jobs of one lane, at once."""
         ...
 
     def finish(self, job_id: int, at: datetime) -> None: ...

@@ -143,7 +143,7 @@ async def take_event(
     """Into the inbox, then 200: the worker does the rest (see slack.inbox)."""
     key = inbox.event_key(payload, body)
     try:
-        fresh = await intake.put(key, body)
+        fresh = await intake.put(key, body, lane=inbox.event_lane(payload))
     except Exception as exc:  # Slack retries a 5xx: nothing is lost
         log.error("could not take in Slack event %s: %s", key, exc)
         return JSONResponse({"error": "try again"}, status_code=503)

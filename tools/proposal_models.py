@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Literal
 
 from pydantic import Field
@@ -98,3 +100,10 @@ class Proposal(ToolModel):
     warnings: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
     refusal: Problem | None = None
+
+    def fingerprint(self) -> str:
+        """A short digest of everything the card shows: a card carries the one it was
+        drawn from, so Submit on an older card (its proposal since edited) is refused
+        by any replica, with no memory of which card is the latest."""
+        body = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()[:16]

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from domain.ports import Job
+from domain.ports import Job, NewJob
 from domain.store.inbox_tables import inbox_jobs as t
 
 
@@ -23,9 +23,11 @@ class SqlInbox:
     def __init__(self, connection: Callable[[], Connection]) -> None:
         self._conn = connection
 
-    def put(self, key: str, kind: str, payload: str, at: datetime) -> bool:
+    def put(
+        self, key: str, kind: str, payload: str, at: datetime, *, lane: str | None = None
+    ) -> bool:
         conn = self._conn()
-        row = dict(key=key, kind=kind, payload=payload, received_at=at, available_at=at, attempts=0)
+        row = _row(NewJob(key, kind, payload, lane), at)
         try:
             with conn.begin_nested():
                 conn.execute(insert(t).values(**row))
@@ -33,23 +35,14 @@ class SqlInbox:
             return False
         return True
 
-    def put_many(self, jobs: Sequence[tuple[str, str, str]], at: datetime) -> set[str]:
+    def put_many(self, jobs: Sequence[NewJob], at: datetime) -> set[str]:
         """One INSERT … ON CONFLICT DO NOTHING RETURNING key (SQLite ≥ 3.35, PostgreSQL):
         a burst of events is one statement, not a SAVEPOINT and an INSERT each."""
         rows, seen = [], set()
-        for k, kind, payload in jobs:
-            if k not in seen:
-                seen.add(k)
-                rows.append(
-                    dict(
-                        key=k,
-                        kind=kind,
-                        payload=payload,
-                        received_at=at,
-                        available_at=at,
-                        attempts=0,
-                    )
-                )
+        for job in jobs:
+            if job.key not in seen:
+                seen.add(job.key)
+                rows.append(_row(job, at))
         if not rows:
             return set()
         conn = self._conn()
@@ -63,7 +56,20 @@ class SqlInbox:
         conn = self._conn()
         free = or_(t.c.leased_until.is_(None), t.c.leased_until <= at)
         due = and_(t.c.done_at.is_(None), t.c.available_at <= at, free)
-        oldest = select(t.c.id).where(due).order_by(t.c.id).limit(limit).scalar_subquery()
+        heads = (
+            select(func.min(t.c.id).label("id"))
+            .where(t.c.done_at.is_(None))
+            .group_by(t.c.lane)
+            .subquery()
+        )  # the oldest unfinished job of each lane; only a lane's head may be claimed
+        oldest = (
+            select(t.c.id)
+            .join(heads, heads.c.id == t.c.id)
+            .where(due)
+            .order_by(t.c.id)
+            .limit(limit)
+            .scalar_subquery()
+        )
         token = uuid.uuid4().hex
         conn.execute(
             update(t)
@@ -97,3 +103,15 @@ class SqlInbox:
     def purge(self, before: datetime) -> int:
         gone = self._conn().execute(delete(t).where(t.c.done_at < before)).rowcount
         return int(gone)
+
+
+def _row(job: NewJob, at: datetime) -> dict[str, object]:
+    return dict(
+        key=job.key,
+        kind=job.kind,
+        payload=job.payload,
+        lane=job.lane or job.key,
+        received_at=at,
+        available_at=at,
+        attempts=0,
+    )

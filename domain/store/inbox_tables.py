@@ -18,6 +18,7 @@ inbox_jobs = Table(
     ),
     Column("key", String(255), nullable=False, unique=True),
     Column("kind", String(64), nullable=False),
+    Column("lane", String(255), nullable=False),
     Column("payload", Text(), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("available_at", UtcDateTime, nullable=False),
@@ -27,4 +28,5 @@ inbox_jobs = Table(
     Column("error", Text()),
     Column("claim_token", String(32)),
     Index(None, "done_at", "available_at"),
+    Index(None, "lane", "done_at"),
 )

@@ -20,7 +20,7 @@ from domain.requests import AccessRequest
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approver_picks import approver_pickers
 from slack_app.blocks.escape import mrkdwn
-from slack_app.blocks.ids import Action
+from slack_app.blocks.ids import Action, pack
 from slack_app.blocks.kit import (
     MAX_OPTIONS,
     Block,
@@ -144,7 +144,7 @@ def _buttons(p: Proposal, thread: str) -> Block:
             yes="Submit",
         )
     return actions(
-        button("Submit", Action.SUBMIT, thread, style="primary", ask=ask),
+        button("Submit", Action.SUBMIT, pack(thread, p.fingerprint()), style="primary", ask=ask),
         button("Edit", Action.EDIT, thread),
         button("Cancel", Action.CANCEL, thread, style="danger"),
         block_id=Action.CONFIRM_ACTIONS,

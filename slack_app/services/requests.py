@@ -7,8 +7,6 @@ current user) and lets the domain check it; none passes through the model.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
 from domain.decisions import Changes, approve, reject
@@ -65,8 +63,7 @@ def draft_from(proposal: Proposal, *, reason: str, comment: str = "") -> Draft:
 
 def proposal_key(thread: str, proposal: Proposal) -> str:
     """One submission per shown card: a double click or a retry finds the same key."""
-    body = json.dumps(proposal.model_dump(mode="json"), sort_keys=True)
-    return f"{thread}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+    return f"{thread}:{proposal.fingerprint()}"
 
 
 def submit_proposal(

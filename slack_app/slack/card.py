@@ -4,9 +4,12 @@
 Submit is the requester's own click (rule 2): the clicking Slack user must map to the
 conversation's requester, a reason must be chosen, and the click is claimed by message
 ts so a double click or a second replica submits once; the proposal key makes the
-submission itself idempotent too. Approver picks are read from the card's state at
-Submit and checked against the submitted requests (`services.picks`). The card then
-becomes the receipt and the first step's approvers (or the one picked) get a DM.
+submission itself idempotent too. Submit carries the fingerprint of the proposal its
+card shows; when the conversation's proposal has changed since (an edit made a newer
+card), the click is refused as stale, on any replica. Approver picks are read from the
+card's state at Submit and checked against the submitted requests (`services.picks`).
+The card then becomes the receipt and the first step's approvers (or the one picked)
+get a DM.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from domain.orgcheck import key
 from domain.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt
-from slack_app.blocks.ids import Action, pattern, unpack
+from slack_app.blocks.ids import SEP, Action, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
 from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal
@@ -93,7 +96,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.SUBMIT)
     async def on_submit(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await submit(deps, body, thread=str(action.get("value") or ""))
+        thread, _, shown = str(action.get("value") or "").partition(SEP)
+        await submit(deps, body, thread=thread, shown=shown)
 
     @app.action(Action.CANCEL)
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -119,7 +123,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack(options=await approver_search(deps, body))
 
 
-async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
+async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "") -> None:
+    """`shown`: the fingerprint of the proposal the clicked card shows."""
     person = await acting_person(deps, body)
     if person is None:
         return
@@ -144,8 +149,8 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
         return
     try:
         async with deps.conversation_lock(thread):
-            live = deps.cards.get(thread)
-            if live is not None and card is not None and live.ts != card.ts:
+            current = (await blocking(deps.runner.state, thread)).get("proposal") or {}
+            if not shown or Proposal.model_validate(current).fingerprint() != shown:
                 await tell(deps, body, STALE)
                 return
             picks = chosen_approvers(body)

@@ -23,7 +23,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 
-from domain.ports import Job
+from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.slack.edge import blocking
 
@@ -46,6 +46,16 @@ def event_key(payload: dict[str, Any], body: str) -> str:
     return f"slack:event:{event_id}"
 
 
+def event_lane(payload: dict[str, Any]) -> str | None:
+    """Events of one conversation (a DM channel) are handled one at a time and in order,
+    by whichever worker: the agent's conversation is not reentrant. Others run freely."""
+    event = payload.get("event") or {}
+    channel = event.get("channel")
+    if event.get("type") == "message" and isinstance(channel, str) and channel:
+        return f"slack:{payload.get('team_id') or ''}:{channel}"
+    return None
+
+
 class Intake:
     """Takes events in with group commit: the events that arrive while one write is
     under way go into the next transaction together. With SQLite (one writer) and 100
@@ -56,12 +66,12 @@ class Intake:
     def __init__(self, runtime: Runtime, *, max_batch: int = 200) -> None:
         self.runtime = runtime
         self.max_batch = max_batch
-        self._pending: list[tuple[str, str, asyncio.Future[bool]]] = []
+        self._pending: list[tuple[NewJob, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def put(self, key: str, body: str) -> bool:
+    async def put(self, key: str, body: str, *, lane: str | None = None) -> bool:
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending.append((key, body, done))
+        self._pending.append((NewJob(key, EVENT, body, lane), done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all())
         return await done
@@ -71,24 +81,24 @@ class Intake:
             batch = self._pending[: self.max_batch]
             del self._pending[: self.max_batch]
             try:
-                fresh = await blocking(self._write, [(k, b) for k, b, _ in batch])
+                fresh = await blocking(self._write, [job for job, _ in batch])
             except Exception as exc:
-                for _, _, done in batch:
+                for _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
                 continue
-            for (_, _, done), new in zip(batch, fresh, strict=True):
+            for (_, done), new in zip(batch, fresh, strict=True):
                 if not done.done():
                     done.set_result(new)
 
-    def _write(self, events: list[tuple[str, str]]) -> list[bool]:
+    def _write(self, jobs: list[NewJob]) -> list[bool]:
         with self.runtime.uow() as uow:
-            new = uow.inbox.put_many([(key, EVENT, body) for key, body in events], now())
+            new = uow.inbox.put_many(jobs, now())
             uow.commit()
         fresh = []
-        for key, _ in events:  # a key twice in one batch: only the first is new
-            fresh.append(key in new)
-            new.discard(key)
+        for job in jobs:  # a key twice in one batch: only the first is new
+            fresh.append(job.key in new)
+            new.discard(job.key)
         return fresh
 
 

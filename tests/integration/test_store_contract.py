@@ -9,7 +9,7 @@ import pytest
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.org import HeldGrant, Identity, IdentityKind, OrgData, Person
 from domain.orgfile import parse_org
-from domain.ports import ids
+from domain.ports import NewJob, ids
 from domain.requests import (
     AccessRequest,
     ApprovalStep,
@@ -259,8 +259,8 @@ def test_inbox_put_is_idempotent_by_key(store: Store) -> None:
 def test_inbox_put_many_reports_the_new_keys(store: Store) -> None:
     with store.uow() as uow:
         uow.inbox.put("old", "slack.event", "0", T0)
-        jobs = [("old", "slack.event", "x"), ("a", "slack.event", "1"), ("b", "slack.event", "2")]
-        jobs.append(("a", "slack.event", "again"))  # a retry in the same burst
+        jobs = [NewJob("old", "slack.event", "x"), NewJob("a", "slack.event", "1")]
+        jobs += [NewJob("b", "slack.event", "2"), NewJob("a", "slack.event", "again")]
         assert uow.inbox.put_many(jobs, T0) == {"a", "b"}
         assert uow.inbox.put_many([], T0) == set()
         uow.commit()
@@ -286,6 +286,37 @@ def test_inbox_claims_oldest_first_and_never_twice_in_a_lease(store: Store) -> N
     with store.uow() as uow:
         assert uow.inbox.claim(at=T0 + timedelta(minutes=2), lease=lease, limit=10) == []
         assert uow.inbox.waiting(T0) == 5
+
+
+def test_inbox_a_lane_runs_one_job_at_a_time_in_order(store: Store) -> None:
+    lease = timedelta(minutes=5)
+    with store.uow() as uow:
+        uow.inbox.put("a1", "slack.event", "a1", T0, lane="dm-a")
+        uow.inbox.put("b1", "slack.event", "b1", T0, lane="dm-b")
+        uow.inbox.put("a2", "slack.event", "a2", T0, lane="dm-a")
+        uow.inbox.put("x", "slack.event", "x", T0)  # its own lane
+        uow.commit()
+
+    claimed_ids: dict[str, int] = {}
+
+    def claim(minutes: int) -> list[str]:
+        with store.uow() as uow:
+            jobs = uow.inbox.claim(at=T0 + timedelta(minutes=minutes), lease=lease, limit=10)
+            uow.commit()
+        claimed_ids.update({j.key: j.id for j in jobs})
+        return [j.key for j in jobs]
+
+    assert claim(0) == ["a1", "b1", "x"]  # a2 waits for a1
+    assert claim(1) == []
+    with store.uow() as uow:
+        uow.inbox.fail(claimed_ids["a1"], T0, "Slack 500", retry_at=T0 + timedelta(minutes=2))
+        uow.commit()
+    assert claim(1) == []  # a1 waits for its retry, and a2 behind it
+    assert claim(3) == ["a1"]
+    with store.uow() as uow:
+        uow.inbox.finish(claimed_ids["a1"], T0 + timedelta(minutes=3))
+        uow.commit()
+    assert claim(3) == ["a2"]
 
 
 def test_inbox_a_lapsed_lease_is_claimed_again(store: Store) -> None:

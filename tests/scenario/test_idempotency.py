@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 from slack_app.blocks.ids import Action
+from slack_app.slack.card import STALE
 from tests.scenario.flows import (
     card_for,
     dm_to,
     reason_state,
     requests_of,
+    submit,
     submitted,
     updated,
 )
@@ -59,3 +61,24 @@ def test_a_double_approve_click_decides_once(slack: SlackHarness) -> None:
     assert "decision.refused" not in actions  # a stale second click is no probe
     for said in h.slack.calls("chat.postEphemeral"):  # depending on timing: silence, or
         assert said["text"] == f"You already decided your step of {rid}."
+
+
+def test_submit_on_an_older_card_is_refused_by_any_process(slack: SlackHarness) -> None:
+    h = slack
+    old = card_for(h, ALEX, "github write for 3 days")
+    new = card_for(h, ALEX, "make it 2 days")
+    h.http.app.state.deps.cards.clear()  # as on another replica: nothing remembered
+    h.click(
+        ALEX,
+        button(old.payload, Action.SUBMIT),
+        channel=old.channel,
+        ts=old.ts,
+        values=reason_state("New project"),
+    )
+    said = h.slack.wait_for("chat.postEphemeral")[-1]
+    assert said["text"] == STALE
+    assert requests_of(h, ALEX_ID) == []  # the card showed 3 days; it was not submitted
+    submit(h, ALEX, new)
+    updated(h, new, count=2)
+    (made,) = requests_of(h, ALEX_ID)
+    assert made.end is not None and made.end.date().isoformat() == "2026-03-06"

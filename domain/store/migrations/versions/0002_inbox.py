@@ -29,6 +29,7 @@ def upgrade() -> None:
         ),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("lane", sa.String(length=255), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("received_at", TIME, nullable=False),
         sa.Column("available_at", TIME, nullable=False),
@@ -43,8 +44,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_inbox_jobs_done_at_available_at", "inbox_jobs", ["done_at", "available_at"]
     )
+    op.create_index("ix_inbox_jobs_lane_done_at", "inbox_jobs", ["lane", "done_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbox_jobs_lane_done_at", table_name="inbox_jobs")
     op.drop_index("ix_inbox_jobs_done_at_available_at", table_name="inbox_jobs")
     op.drop_table("inbox_jobs")
