@@ -6,6 +6,7 @@ import time
 
 from slack_app.blocks.ids import Action
 from slack_app.slack.card import STALE
+from slack_app.slack.deps import SlackDeps
 from tests.scenario.flows import (
     card_for,
     dm_to,
@@ -67,7 +68,8 @@ def test_submit_on_an_older_card_is_refused_by_any_process(slack: SlackHarness) 
     h = slack
     old = card_for(h, ALEX, "github write for 3 days")
     new = card_for(h, ALEX, "make it 2 days")
-    h.http.app.state.deps.cards.clear()  # as on another replica: nothing remembered
+    deps: SlackDeps = h.http.app.state.deps  # type: ignore[attr-defined]
+    deps.cards.clear()  # as on another replica: nothing remembered
     h.click(
         ALEX,
         button(old.payload, Action.SUBMIT),

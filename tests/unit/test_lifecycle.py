@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import count
+from typing import Any
 
 import pytest
 
@@ -59,13 +61,13 @@ def draft(*ents: str, end_days: int | None = 7, **kw: object) -> Draft:
     )
 
 
-def _ids() -> object:
+def _ids() -> Callable[[], str]:
     n = count(1)
     return lambda: f"AR-{next(n)}"
 
 
 def submit_one(
-    uow: InMemoryUnitOfWork, clock: FixedClock, d: Draft | None = None, **kw: object
+    uow: InMemoryUnitOfWork, clock: FixedClock, d: Draft | None = None, **kw: Any
 ) -> AccessRequest:
     made = submit(
         uow=uow,
@@ -75,7 +77,7 @@ def submit_one(
         clock=clock,
         new_id=_ids(),
         **kw,
-    )  # type: ignore[arg-type]
+    )
     assert len(made) == 1
     return made[0]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.orgs import NOW, small_directory
@@ -95,7 +97,7 @@ def test_job_title_bundle() -> None:
         ({"kind": "revoke", "entitlements": ["github write"]}, "not_held"),
     ],
 )
-def test_refusals(ask: dict[str, object], code: str) -> None:
+def test_refusals(ask: dict[str, Any], code: str) -> None:
     p = propose(**ask)
     assert p.status == "refused" and p.refusal is not None
     assert p.refusal.code == code, p.refusal.message
