@@ -22,6 +22,7 @@ from domain.ports import (
     IdempotencyKeys,
     Inbox,
     Job,
+    Leases,
     NewJob,
     OrgRepository,
     RequestRepository,
@@ -40,6 +41,7 @@ class _State:
     keys: dict[str, datetime] = field(default_factory=dict)
     jobs: list[_JobRow] = field(default_factory=list)
     job_seq: int = 0  # ids are never reused, as with the SQL sequence
+    leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
 
 @dataclass
@@ -249,12 +251,30 @@ def _leased(row: _JobRow, at: datetime) -> bool:
     return row.leased_until is not None and row.leased_until > at
 
 
+class _Leases:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def acquire(self, name: str, holder: str, *, until: datetime, at: datetime) -> bool:
+        current = self._s.leases.get(name)
+        if current is not None and current[0] != holder and current[1] > at:
+            return False
+        self._s.leases[name] = (holder, until)
+        return True
+
+    def release(self, name: str, holder: str) -> None:
+        current = self._s.leases.get(name)
+        if current is not None and current[0] == holder:
+            del self._s.leases[name]
+
+
 class InMemoryUnitOfWork:
     requests: RequestRepository
     audit: AuditLog
     org: OrgRepository
     keys: IdempotencyKeys
     inbox: Inbox
+    leases: Leases
 
     def __init__(self, org: OrgData | None = None) -> None:
         self._committed = _State(org=org, org_version=1 if org else 0)
@@ -268,6 +288,7 @@ class InMemoryUnitOfWork:
         self.org = _Org(state)
         self.keys = _Keys(state)
         self.inbox = _Inbox(state)
+        self.leases = _Leases(state)
 
     def __enter__(self) -> Self:
         if self._depth == 0:

@@ -156,12 +156,27 @@ class Inbox(Protocol):
         ...
 
 
+class Leases(Protocol):
+    """Named leases: mutual exclusion between processes that share the store (e.g. one
+    agent turn per conversation at a time, whichever replica or worker runs it). A
+    lease runs out at `until`, so a holder that died frees it by itself."""
+
+    def acquire(self, name: str, holder: str, *, until: datetime, at: datetime) -> bool:
+        """True when `holder` now holds `name` (it was free, lapsed, or already theirs)."""
+        ...
+
+    def release(self, name: str, holder: str) -> None:
+        """Free `name` if `holder` holds it (a lapsed and re-taken lease is left alone)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     requests: RequestRepository
     audit: AuditLog
     org: OrgRepository
     keys: IdempotencyKeys
     inbox: Inbox
+    leases: Leases
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.ports import Job, NewJob
 from domain.store.inbox_tables import inbox_jobs as t
+from domain.store.inbox_tables import leases
 
 
 class SqlInbox:
@@ -115,3 +116,25 @@ def _row(job: NewJob, at: datetime) -> dict[str, object]:
         available_at=at,
         attempts=0,
     )
+
+
+class SqlLeases:
+    """One INSERT … ON CONFLICT DO UPDATE … WHERE (lapsed or ours) RETURNING: the row is
+    returned only when the caller got the lease, atomically on SQLite and PostgreSQL."""
+
+    def __init__(self, connection: Callable[[], Connection]) -> None:
+        self._conn = connection
+
+    def acquire(self, name: str, holder: str, *, until: datetime, at: datetime) -> bool:
+        conn = self._conn()
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        new = dialect.insert(leases).values(name=name, holder=holder, until=until)
+        taken = new.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"holder": new.excluded.holder, "until": new.excluded.until},
+            where=or_(leases.c.until <= at, leases.c.holder == holder),
+        ).returning(leases.c.name)
+        return conn.execute(taken).first() is not None
+
+    def release(self, name: str, holder: str) -> None:
+        self._conn().execute(delete(leases).where(leases.c.name == name, leases.c.holder == holder))

@@ -1,4 +1,5 @@
-"""The inbox: work taken in at once and done by a worker (see `domain.ports.Inbox`)."""
+"""The inbox (work taken in at once, done by a worker: `domain.ports.Inbox`) and named
+leases between processes (`domain.ports.Leases`)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,13 @@ inbox_jobs = Table(
     Column("claim_token", String(32)),
     Index(None, "done_at", "available_at"),
     Index(None, "lane", "done_at"),
+)
+
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("holder", String(255), nullable=False),
+    Column("until", UtcDateTime, nullable=False),
 )

@@ -13,9 +13,16 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
-from domain.ports import AuditLog, IdempotencyKeys, Inbox, OrgRepository, RequestRepository
+from domain.ports import (
+    AuditLog,
+    IdempotencyKeys,
+    Inbox,
+    Leases,
+    OrgRepository,
+    RequestRepository,
+)
 from domain.store.audit import SqlAuditLog
-from domain.store.inbox import SqlInbox
+from domain.store.inbox import SqlInbox, SqlLeases
 from domain.store.keys import SqlIdempotencyKeys
 from domain.store.org_repo import SqlOrgRepository
 from domain.store.request_repo import SqlRequestRepository
@@ -31,6 +38,7 @@ class SqlUnitOfWork:
         self.org: OrgRepository = SqlOrgRepository(self.connection)
         self.keys: IdempotencyKeys = SqlIdempotencyKeys(self.connection)
         self.inbox: Inbox = SqlInbox(self.connection)
+        self.leases: Leases = SqlLeases(self.connection)
 
     def connection(self) -> Connection:
         if self._connection is None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -39,9 +43,53 @@ class SlackDeps:
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
 
-    def conversation_lock(self, thread: str) -> asyncio.Lock:
-        """One turn at a time per conversation (in this process; the graph is not reentrant)."""
-        return self._locks[thread]
+    def conversation_lock(self, thread: str) -> ConversationLock:
+        """One turn at a time per conversation, in every process sharing the store (the
+        agent's graph is not reentrant)."""
+        return ConversationLock(self._locks[thread], self.runtime, thread)
+
+
+class ConversationLock:
+    """An asyncio lock for this process, then a lease in the store for the others (a
+    second replica, an `access-agent worker`). A holder that dies frees the lease when
+    it lapses, so waiting ends; a turn never takes anywhere near LEASE."""
+
+    LEASE = timedelta(minutes=5)
+    POLL = (0.02, 0.5)  # first and longest wait between tries, seconds
+
+    def __init__(self, local: asyncio.Lock, runtime: Runtime, thread: str) -> None:
+        self.local, self.runtime = local, runtime
+        self.name = f"conversation:{thread}"
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+    async def __aenter__(self) -> None:
+        await self.local.acquire()
+        try:
+            wait = self.POLL[0]
+            while not await asyncio.to_thread(self._acquire):
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self.POLL[1])
+        except BaseException:
+            self.local.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await asyncio.to_thread(self._release)
+        finally:
+            self.local.release()
+
+    def _acquire(self) -> bool:
+        now = datetime.now(UTC)  # wall time: leases are operational, not domain time
+        with self.runtime.uow() as uow:
+            got = uow.leases.acquire(self.name, self.holder, until=now + self.LEASE, at=now)
+            uow.commit()
+        return got
+
+    def _release(self) -> None:
+        with self.runtime.uow() as uow:
+            uow.leases.release(self.name, self.holder)
+            uow.commit()
 
 
 def build_deps(

@@ -354,6 +354,31 @@ def test_inbox_finish_fail_retry_give_up_and_purge(store: Store) -> None:
         uow.commit()
 
 
+def test_a_lease_has_one_holder_until_it_is_released_or_lapses(store: Store) -> None:
+    until = T0 + timedelta(minutes=5)
+    with store.uow() as uow:
+        assert uow.leases.acquire("conv:1", "p1", until=until, at=T0) is True
+        assert uow.leases.acquire("conv:1", "p2", until=until, at=T0) is False
+        assert uow.leases.acquire("conv:1", "p1", until=until, at=T0) is True  # re-entrant
+        assert uow.leases.acquire("conv:2", "p2", until=until, at=T0) is True  # another name
+        uow.commit()
+    with store.uow() as uow:
+        uow.leases.release("conv:1", "p2")  # not theirs: nothing happens
+        assert uow.leases.acquire("conv:1", "p2", until=until, at=T0) is False
+        uow.leases.release("conv:1", "p1")
+        assert uow.leases.acquire("conv:1", "p2", until=until, at=T0) is True
+        uow.commit()
+    with store.uow() as uow:  # p2 died holding conv:2: it lapses at `until`
+        assert (
+            uow.leases.acquire("conv:2", "p3", until=until, at=until - timedelta(seconds=1))
+            is False
+        )
+        later = until + timedelta(minutes=5)
+        assert uow.leases.acquire("conv:2", "p3", until=later, at=until) is True
+        uow.leases.release("conv:2", "p2")  # the late holder cannot free it any more
+        assert uow.leases.acquire("conv:2", "p4", until=later, at=until) is False
+
+
 def test_leaving_without_commit_rolls_back(store: Store) -> None:
     with store.uow() as uow:
         uow.requests.add(make_request("AR-1"))

@@ -1,4 +1,5 @@
-"""The inbox: Slack events (and later other work) taken in durably, done by a worker.
+"""The inbox (Slack events taken in durably, done by a worker) and leases between
+processes (one agent turn per conversation at a time).
 
 Revision ID: 0002
 Revises: 0001
@@ -45,9 +46,17 @@ def upgrade() -> None:
         "ix_inbox_jobs_done_at_available_at", "inbox_jobs", ["done_at", "available_at"]
     )
     op.create_index("ix_inbox_jobs_lane_done_at", "inbox_jobs", ["lane", "done_at"])
+    op.create_table(
+        "leases",
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("holder", sa.String(length=255), nullable=False),
+        sa.Column("until", TIME, nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_leases"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("leases")
     op.drop_index("ix_inbox_jobs_lane_done_at", table_name="inbox_jobs")
     op.drop_index("ix_inbox_jobs_done_at_available_at", table_name="inbox_jobs")
     op.drop_table("inbox_jobs")
