@@ -132,6 +132,12 @@ def create_app(
 
     @api.get("/metrics")
     def prometheus() -> Response:
+        try:
+            with runtime.uow() as uow:
+                metrics.inbox_waiting = uow.inbox.waiting(inbox.now())
+        except Exception as exc:  # the rest of the metrics still help
+            log.warning("metrics: cannot count the inbox: %s", exc)
+            metrics.inbox_waiting = None
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     return api
@@ -161,7 +167,11 @@ def build_worker(deps: SlackDeps) -> inbox.InboxWorker:
     bolt = create_bolt_app(deps, verify_requests=False, process_before_response=True)
     settings = deps.runtime.settings
     return inbox.InboxWorker(
-        deps.runtime, bolt, concurrency=settings.agent_workers, poll=settings.worker_poll
+        deps.runtime,
+        bolt,
+        concurrency=settings.agent_workers,
+        poll=settings.worker_poll,
+        metrics=deps.metrics,
     )
 
 

@@ -26,6 +26,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.slack.edge import blocking
+from slack_app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,10 @@ class InboxWorker:
         concurrency: int,
         poll: float = 1.0,
         clock: Callable[[], datetime] = now,
+        metrics: Metrics | None = None,
     ) -> None:
         self.runtime = runtime
+        self.metrics = metrics or Metrics()
         self.clock = clock
         self.bolt = bolt
         self.concurrency = concurrency
@@ -199,12 +202,14 @@ class InboxWorker:
             if error is None:
                 uow.inbox.finish(job.id, self.clock())
                 self.handled += 1
+                self.metrics.inbox_job("done")
                 waited = (self.clock() - job.received_at).total_seconds()
                 log.debug("inbox job %s done %.2f s after it came in", job.key, waited)
             else:
                 give_up = job.attempts >= MAX_ATTEMPTS
                 retry_at = None if give_up else self.clock() + backoff(job.attempts)
                 uow.inbox.fail(job.id, self.clock(), error, retry_at=retry_at)
+                self.metrics.inbox_job("given_up" if give_up else "retry")
                 level = logging.ERROR if give_up else logging.WARNING
                 log.log(level, "inbox job %s: %s (attempt %d)", job.key, error, job.attempts)
             uow.commit()

@@ -30,6 +30,8 @@ class Metrics:
     decisions: Counter[str] = field(default_factory=Counter)
     submitted: int = 0
     scheduler: Counter[str] = field(default_factory=Counter)  # ok, failed, expired, warned
+    inbox: Counter[str] = field(default_factory=Counter)  # done, retry, given_up
+    inbox_waiting: int | None = None  # read from the store at each scrape
     ack_buckets: list[int] = field(default_factory=lambda: [0] * len(ACK_BUCKETS))
     ack_count: int = 0
     ack_sum: float = 0.0
@@ -59,9 +61,14 @@ class Metrics:
         with self._lock:
             self.scheduler[event] += count
 
+    def inbox_job(self, outcome: str) -> None:
+        with self._lock:
+            self.inbox[outcome] += 1
+
     def render(self) -> str:
         with self._lock:
             lines = [*self._http(), *self._acks(), *self._requests(), *self._scheduler()]
+            lines += self._inbox()
             return "\n".join(lines) + "\n"
 
     def _http(self) -> list[str]:
@@ -97,6 +104,22 @@ class Metrics:
         ]
         for outcome, n in sorted(self.decisions.items()):
             lines.append(f"access_agent_requests_decided_total{_labels(outcome=outcome)} {n}")
+        return lines
+
+    def _inbox(self) -> list[str]:
+        jobs = "access_agent_inbox_jobs_total"
+        lines = [
+            f"# HELP {jobs} Slack events handled by this process's worker, by outcome.",
+            f"# TYPE {jobs} counter",
+            *(f"{jobs}{_labels(outcome=o)} {self.inbox[o]}" for o in ("done", "retry", "given_up")),
+        ]
+        if self.inbox_waiting is not None:
+            waiting = "access_agent_inbox_waiting"
+            lines += [
+                f"# HELP {waiting} Slack events taken in and not done yet (all processes).",
+                f"# TYPE {waiting} gauge",
+                f"{waiting} {self.inbox_waiting}",
+            ]
         return lines
 
     def _scheduler(self) -> list[str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
+from tests.scenario.flows import card_for
 from tests.scenario.harness import SlackHarness
 
 HOME_TAB = {"type": "app_home_opened", "user": "U01ALEX", "tab": "messages"}  # handled, no-op
@@ -55,3 +57,15 @@ def test_health_and_metrics(slack: SlackHarness) -> None:
     assert 'access_agent_http_requests_total{endpoint="/slack/events",status="401"} 1' in metrics
     assert "access_agent_slack_ack_seconds_count 1" in metrics
     assert "access_agent_requests_submitted_total 0" in metrics
+
+
+def test_metrics_count_the_inbox(slack: SlackHarness) -> None:
+    h = slack
+    card_for(h, "U01ALEX", "github write for 3 days")
+    for _ in range(100):  # the job is finished just after the card is posted
+        metrics = h.http.get("/metrics").text
+        if 'access_agent_inbox_jobs_total{outcome="done"} 1' in metrics:
+            break
+        time.sleep(0.05)
+    assert 'access_agent_inbox_jobs_total{outcome="done"} 1' in metrics
+    assert "access_agent_inbox_waiting 0" in metrics
