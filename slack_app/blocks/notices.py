@@ -136,8 +136,8 @@ def expiring_soon(request: AccessRequest, directory: Directory) -> Block:
     when = facts.until(request.end, directory.timezone)
     return _notice(
         "⏳",
-        "Your temporary access ends soon:",
-        f"you have it {when}.",
+        "Temporary access ends soon:",
+        f"it lasts {when}.",
         request,
         directory,
         "Need it longer? Ask me for it again before then; it goes through approval again.",
@@ -147,7 +147,7 @@ def expiring_soon(request: AccessRequest, directory: Directory) -> Block:
 def expired(request: AccessRequest, directory: Directory) -> Block:
     return _notice(
         "⌛",
-        "Your temporary access has ended",
+        "Temporary access has ended",
         "and was removed.",
         request,
         directory,
