@@ -1,5 +1,6 @@
-"""What the scheduler does on each tick: take away access whose time is up, and find
-access about to end, so the edge can tell the people who hold it.
+"""What the scheduler does on each tick: take away access whose time is up, find access
+about to end (so the edge can tell the people who hold it), and fulfil approved requests
+whose fulfilment never started.
 
 Everything is read from the store and nothing is remembered in the process, so a
 restart, a missed tick or a second replica neither loses nor repeats anything:
@@ -13,6 +14,11 @@ restart, a missed tick or a second replica neither loses nor repeats anything:
   "no warning event yet" would both append one and both warn. The end is part of the
   key, so access whose end moves later is warned about again.
 
+- An approved request that was never fulfilled (its process died between the approval
+  and the connector call) is fulfilled after RESUME_AFTER; only requests approved that
+  long ago, so a handler that is about to fulfil one is never raced, and under the key
+  `resume:<id>:<approval time>` so one process does it.
+
 A key is claimed before the message goes out: a crash between the two loses that one
 message (at most once) instead of sending it twice; sending is retried at the edge.
 Access granted when its end was already inside the window gets no warning: the
@@ -25,9 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from domain.errors import DomainError
 from domain.expiry import expire_due
+from domain.fulfillment import fulfill
 from domain.ports import Clock, Connectors, UnitOfWork
-from domain.requests import AccessRequest
+from domain.requests import AccessRequest, State
+
+RESUME_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class TickReport:
 
     expired: list[AccessRequest] = field(default_factory=list)
     expiring: list[AccessRequest] = field(default_factory=list)
+    resumed: list[AccessRequest] = field(default_factory=list)  # fulfilment started late
 
 
 def tick(
@@ -46,7 +57,32 @@ def tick(
     return TickReport(
         expired=_claim(uow, expired, now, expired_key),
         expiring=_claim(uow, ending_soon(uow, now, warn_before), now, warning_key),
+        resumed=resume_stalled(uow=uow, connectors=connectors, clock=clock),
     )
+
+
+def resume_stalled(
+    *, uow: UnitOfWork, connectors: Connectors, clock: Clock, after: timedelta = RESUME_AFTER
+) -> list[AccessRequest]:
+    """Fulfil requests approved at least `after` ago and never fulfilled."""
+    now = clock.now()
+    with uow:
+        approved = uow.requests.in_state(State.APPROVED.value)
+    stalled = [r for r in approved if r.decided_at is None or r.decided_at <= now - after]
+    resumed = []
+    for request in _claim(uow, stalled, now, resume_key):
+        try:
+            resumed.append(
+                fulfill(uow=uow, request_id=request.id, connectors=connectors, clock=clock)
+            )
+        except DomainError:  # e.g. cancelled or fulfilled by someone else meanwhile
+            continue
+    return resumed
+
+
+def resume_key(request: AccessRequest) -> str:
+    decided = request.decided_at.astimezone(UTC).isoformat() if request.decided_at else ""
+    return f"resume:{request.id}:{decided}"
 
 
 def ending_soon(uow: UnitOfWork, now: datetime, warn_before: timedelta) -> list[AccessRequest]:

@@ -16,7 +16,8 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-from domain.requests import AccessRequest
+from domain.directory import Directory
+from domain.requests import AccessRequest, State
 from domain.scheduler import TickReport
 from domain.scheduler import tick as domain_tick
 from slack_app.blocks import notices
@@ -39,15 +40,29 @@ async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
         clock=runtime.clock,
         warn_before=warn_before,
     )
-    if report.expiring or report.expired:
+    if report.expiring or report.expired or report.resumed:
         directory = await blocking(runtime.directory)
         for request in report.expiring:
             await _tell(deps, request, notices.expiring_soon(request, directory))
         for request in report.expired:
             await _tell(deps, request, notices.expired(request, directory))
+        for request in report.resumed:  # as after an approval: task DMs, or the outcome
+            await _resumed(deps, request, directory)
     deps.metrics.scheduled("expired", len(report.expired))
     deps.metrics.scheduled("warned", len(report.expiring))
     return report
+
+
+async def _resumed(deps: SlackDeps, request: AccessRequest, directory: Directory) -> None:
+    try:
+        if request.state is State.FULFILLING:
+            await notify.owners(deps, request, directory)
+        elif request.state is State.FULFILLED:
+            await notify.requester(deps, request, notices.granted(request, directory))
+        elif request.state is State.FAILED:
+            await notify.requester(deps, request, notices.failed(request, directory))
+    except Exception:
+        log.exception("scheduler: telling about resumed %s failed", request.id)
 
 
 async def _tell(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:

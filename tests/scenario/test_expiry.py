@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from domain.decisions import approve as domain_approve
 from domain.fulfillment import complete_task
 from domain.ports import FixedClock, UnitOfWork
 from domain.requests import AccessRequest, RequestItem, State
@@ -285,3 +286,28 @@ def test_a_failed_tick_is_logged_and_the_next_one_runs(
         expired = uow.requests.get(rid)
     assert expired is not None and expired.state is State.EXPIRED
     assert [b["channel"] for b in slack_api.calls("chat.postMessage")] == [ALEX]
+
+
+def test_an_approval_whose_fulfilment_never_started_is_resumed(slack: SlackHarness) -> None:
+    h = slack  # approved in the store, then the process died before calling the connector
+    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
+    draft = Draft(
+        requester=ALEX_ID,
+        beneficiary=ALEX_ID,
+        items=[item],
+        end=NOW + timedelta(days=3),
+        reason="New project",
+    )
+    (made,) = submit_draft(h.runtime, draft)
+    for approver in ("dana.kim@acme.test", "omar.haddad@acme.test"):
+        domain_approve(
+            uow=h.runtime.uow(), request_id=made.id, approver=approver, clock=h.runtime.clock
+        )
+    assert tick(h).resumed == []  # just approved: its own handler fulfils it
+    clock = h.runtime.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(minutes=6)
+    assert [r.id for r in tick(h).resumed] == [made.id]
+    dm_to(h, OMAR, f"{made.id}: please grant access")  # the manual task, as after a click
+    assert request(h, made.id).state is State.FULFILLING
+    assert tick(h).resumed == []

@@ -293,3 +293,34 @@ def test_a_second_replica_neither_expires_nor_notifies_again(
     assert ids(run(uow, clock).expired) == [rid]  # replica A
     assert run(StaleDue(uow, seen_by_b), clock) == TickReport()  # replica B, racing
     assert actions(uow).count("request.expired") == 1
+
+
+def approved_only(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
+    """Approved by both steps, then the process died before fulfilment started."""
+    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
+    draft = Draft(
+        requester=ALEX,
+        beneficiary=ALEX,
+        items=[item],
+        end=NOW + 7 * DAY,
+        reason="New project",
+    )
+    (request,) = submit(uow=uow, directory=directory(uow), draft=draft, actor=ALEX, clock=clock)
+    approve(uow=uow, request_id=request.id, approver=DANA, clock=clock)
+    return approve(uow=uow, request_id=request.id, approver=OMAR, clock=clock)
+
+
+def test_a_stalled_approval_is_fulfilled_once_and_only_after_a_grace_period(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    request = approved_only(uow, clock)
+    assert request.state is State.APPROVED
+    clock.advance(minutes=1)  # its handler may still be about to fulfil it: leave it
+    assert run(uow, clock).resumed == []
+    clock.advance(minutes=5)
+    (resumed,) = run(uow, clock).resumed
+    assert resumed.id == request.id and resumed.state is State.FULFILLING  # manual: a task
+    assert run(uow, clock).resumed == []  # once, across ticks and replicas
+    with uow:
+        stored = uow.requests.get(request.id)
+    assert stored is not None and stored.state is State.FULFILLING
