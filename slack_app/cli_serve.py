@@ -64,13 +64,16 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_worker(settings: Settings, *, once: bool = False) -> int:
-    """The inbox worker on its own: until SIGINT/SIGTERM (or, with `once`, until what
-    was waiting is done)."""
+    """The inbox worker on its own, with the scheduler beside it (both are safe to run
+    in every process): until SIGINT/SIGTERM, or, with `once`, until what was waiting
+    is done."""
     import signal
 
     from slack_app.server import build_worker
+    from slack_app.slack import scheduler
 
-    worker = build_worker(socket_deps(settings))
+    deps = socket_deps(settings)
+    worker = build_worker(deps)
     if once:
         handled = await worker.run_once()
         log.warning("worker: handled %d waiting event(s)", handled)
@@ -80,7 +83,8 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.warning("worker: taking Slack events from the inbox (Ctrl-C to stop)")
-    await worker.run(stop)
+    async with scheduler.running(deps, settings):
+        await worker.run(stop)
     return 0
 
 

@@ -125,3 +125,26 @@ def test_socket_without_an_app_token_says_what_is_missing(
     )
     assert done.returncode == 1
     assert "SLACK_APP_TOKEN" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_worker_runs_until_sigterm_then_stops_cleanly(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    env = _env(tmp_path, slack_api, SCHEDULER_INTERVAL_SECONDS="0.2")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "slack_app.cli", "worker"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stderr is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while not any("taking Slack events" in line for line in seen):
+        assert time.monotonic() < deadline and worker.poll() is None, "".join(seen)
+        seen.append(worker.stderr.readline())
+    worker.terminate()  # SIGTERM, as an orchestrator stops it
+    assert worker.wait(timeout=30) == 0
+    rest = worker.stderr.read()
+    assert "Traceback" not in rest
