@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.requests import State
 from slack_app.blocks.ids import Action, pack
-from slack_app.slack import guided
+from slack_app.slack import guided_form
 from tests.scenario.flows import Message, requests_of, submit
 from tests.scenario.harness import Answer, SlackHarness, has_action
 
@@ -156,7 +156,7 @@ def test_an_account_is_picked_when_there_are_several(slack: SlackHarness) -> Non
 
     meta = view["private_metadata"]
     missing = h.submit_view(OMAR, Action.REQUEST_MODAL_IDENTITIES, meta, {})
-    assert _errors(missing) == {block: guided.PICK_ACCOUNT}
+    assert _errors(missing) == {block: guided_form.PICK_ACCOUNT}
 
     values = _value(block, _select("github:omar-h-admin"), Action.IDENTITY)
     picked = h.submit_view(OMAR, Action.REQUEST_MODAL_IDENTITIES, meta, values)
@@ -171,28 +171,32 @@ def test_each_step_says_what_is_wrong_next_to_the_field(slack: SlackHarness) -> 
     view = _next(
         like(h, ALEX, "person", "priya.raman@acme.test", "Priya Raman"), "request_modal_grants"
     )
-    assert _errors(grants(h, ALEX, view)) == {Action.GRANTS: guided.PICK_GRANTS}
+    assert _errors(grants(h, ALEX, view)) == {Action.GRANTS: guided_form.PICK_GRANTS}
     # a forged value that Priya does not offer counts as nothing picked
-    assert _errors(grants(h, ALEX, view, "okta:super-admin")) == {Action.GRANTS: guided.PICK_GRANTS}
+    assert _errors(grants(h, ALEX, view, "okta:super-admin")) == {
+        Action.GRANTS: guided_form.PICK_GRANTS
+    }
     view = _next(grants(h, ALEX, view, "github:write"), "request_modal_duration")
-    assert _errors(duration(h, ALEX, view, end=None)) == {Action.END_DATE: guided.PICK_END}
-    assert _errors(duration(h, ALEX, view, end="2026-03-01")) == {Action.END_DATE: guided.PAST_END}
+    assert _errors(duration(h, ALEX, view, end=None)) == {Action.END_DATE: guided_form.PICK_END}
+    assert _errors(duration(h, ALEX, view, end="2026-03-01")) == {
+        Action.END_DATE: guided_form.PAST_END
+    }
     assert _errors(duration(h, ALEX, view, reason=None)) == {
-        Action.REASON_SELECT: guided.PICK_REASON
+        Action.REASON_SELECT: guided_form.PICK_REASON
     }
     assert _errors(duration(h, ALEX, view, reason="Because")) == {
-        Action.REASON_SELECT: guided.PICK_REASON
+        Action.REASON_SELECT: guided_form.PICK_REASON
     }
     # metadata that is not ours (an old form) is refused, not trusted
     forged = h.submit_view(ALEX, Action.REQUEST_MODAL_DURATION, "{not json", {})
-    assert list(_errors(forged).values()) == [guided.EXPIRED_FORM]
+    assert list(_errors(forged).values()) == [guided_form.EXPIRED_FORM]
     assert h.slack.calls("chat.update") == []  # nothing reached the conversation
 
 
 def test_someone_with_nothing_new_is_told_on_the_first_step(slack: SlackHarness) -> None:
     h = slack  # Alex holds github:read and a Jira account; Kai holds the same
     errors = _errors(like(h, ALEX, "person", "kai.lund@acme.test", "Kai Lund"))
-    assert errors == {Action.REFERENCE: guided.NOTHING_NEW.format("Kai Lund")}
+    assert errors == {Action.REFERENCE: guided_form.NOTHING_NEW.format("Kai Lund")}
 
 
 def test_switching_to_permanent_hides_the_end_date(slack: SlackHarness) -> None:
