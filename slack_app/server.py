@@ -43,11 +43,6 @@ EVENTS = "/slack/events"
 ENDPOINTS = frozenset({EVENTS, "/healthz", "/metrics"})
 
 
-def malformed(body: bytes, content_type: str) -> str | None:
-    """Why a (signed) body is not a Slack payload, or None when it parses."""
-    return parse(body, content_type)[1]
-
-
 def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], str | None]:
     """The payload of a (signed) body, or why it is not a Slack payload."""
     try:

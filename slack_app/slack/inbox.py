@@ -125,7 +125,6 @@ class InboxWorker:
         self.concurrency = concurrency
         self.poll = poll
         self.running: set[asyncio.Task[None]] = set()
-        self.handled = 0
         self._wake: asyncio.Event | None = None
 
     def wake(self) -> None:
@@ -201,7 +200,6 @@ class InboxWorker:
         with self.runtime.uow() as uow:
             if error is None:
                 uow.inbox.finish(job.id, self.clock())
-                self.handled += 1
                 self.metrics.inbox_job("done")
                 waited = (self.clock() - job.received_at).total_seconds()
                 log.debug("inbox job %s done %.2f s after it came in", job.key, waited)

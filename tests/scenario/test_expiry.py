@@ -134,18 +134,22 @@ def test_warned_once_then_expired_and_told_once(slack: SlackHarness) -> None:
     assert "access_agent_expiry_warnings_total 1" in metrics
 
 
-def grant_for_alex(runtime: Runtime, clock: FixedClock, days: int = 3) -> AccessRequest:
-    """github:write for Alex for `days`, through the use cases the Slack clicks call."""
+def alex_draft(clock: FixedClock, days: int = 3) -> Draft:
+    """github:write for Alex for `days`."""
     item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
-    draft = Draft(
+    return Draft(
         requester=ALEX_ID,
         beneficiary=ALEX_ID,
         items=[item],
         end=clock.now() + timedelta(days=days),
         reason="New project",
     )
+
+
+def grant_for_alex(runtime: Runtime, clock: FixedClock, days: int = 3) -> AccessRequest:
+    """github:write for Alex for `days`, through the use cases the Slack clicks call."""
     directory = runtime.directory()
-    (made,) = submit_draft(runtime, draft)
+    (made,) = submit_draft(runtime, alex_draft(clock, days))
     for approver in ("dana.kim@acme.test", "omar.haddad@acme.test"):
         decide(runtime, made.id, actor=approver, approved=True)
     return complete_task(
@@ -290,22 +294,14 @@ def test_a_failed_tick_is_logged_and_the_next_one_runs(
 
 def test_an_approval_whose_fulfilment_never_started_is_resumed(slack: SlackHarness) -> None:
     h = slack  # approved in the store, then the process died before calling the connector
-    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
-    draft = Draft(
-        requester=ALEX_ID,
-        beneficiary=ALEX_ID,
-        items=[item],
-        end=NOW + timedelta(days=3),
-        reason="New project",
-    )
-    (made,) = submit_draft(h.runtime, draft)
+    clock = h.runtime.clock
+    assert isinstance(clock, FixedClock)
+    (made,) = submit_draft(h.runtime, alex_draft(clock))
     for approver in ("dana.kim@acme.test", "omar.haddad@acme.test"):
         domain_approve(
             uow=h.runtime.uow(), request_id=made.id, approver=approver, clock=h.runtime.clock
         )
     assert tick(h).resumed == []  # just approved: its own handler fulfils it
-    clock = h.runtime.clock
-    assert isinstance(clock, FixedClock)
     clock.advance(minutes=6)
     assert [r.id for r in tick(h).resumed] == [made.id]
     dm_to(h, OMAR, f"{made.id}: please grant access")  # the manual task, as after a click

@@ -50,18 +50,7 @@ def granted(
     uow: InMemoryUnitOfWork, clock: FixedClock, *, end: datetime | None = NOW + 7 * DAY
 ) -> AccessRequest:
     """github:write for Alex, approved by Dana and Omar, granted by Omar's manual task."""
-    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
-    draft = Draft(
-        requester=ALEX,
-        beneficiary=ALEX,
-        items=[item],
-        end=end,
-        permanent_requested=end is None,
-        reason="New project",
-    )
-    (request,) = submit(uow=uow, directory=directory(uow), draft=draft, actor=ALEX, clock=clock)
-    approve(uow=uow, request_id=request.id, approver=DANA, clock=clock)
-    approve(uow=uow, request_id=request.id, approver=OMAR, clock=clock)
+    request = approved_only(uow, clock, end=end)
     fulfill(uow=uow, request_id=request.id, connectors=ConnectorRegistry(), clock=clock)
     done = complete_task(
         uow=uow,
@@ -295,14 +284,17 @@ def test_a_second_replica_neither_expires_nor_notifies_again(
     assert actions(uow).count("request.expired") == 1
 
 
-def approved_only(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
-    """Approved by both steps, then the process died before fulfilment started."""
+def approved_only(
+    uow: InMemoryUnitOfWork, clock: FixedClock, *, end: datetime | None = NOW + 7 * DAY
+) -> AccessRequest:
+    """github:write for Alex, approved by Dana and Omar; nothing fulfilled yet."""
     item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
     draft = Draft(
         requester=ALEX,
         beneficiary=ALEX,
         items=[item],
-        end=NOW + 7 * DAY,
+        end=end,
+        permanent_requested=end is None,
         reason="New project",
     )
     (request,) = submit(uow=uow, directory=directory(uow), draft=draft, actor=ALEX, clock=clock)
@@ -313,7 +305,7 @@ def approved_only(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
 def test_a_stalled_approval_is_fulfilled_once_and_only_after_a_grace_period(
     uow: InMemoryUnitOfWork, clock: FixedClock
 ) -> None:
-    request = approved_only(uow, clock)
+    request = approved_only(uow, clock)  # then the process died before fulfilment started
     assert request.state is State.APPROVED
     clock.advance(minutes=1)  # its handler may still be about to fulfil it: leave it
     assert run(uow, clock).resumed == []
