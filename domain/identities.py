@@ -1,4 +1,4 @@
-"""Identity choice: the account a grant lands on (shared/specs/org-data.md).
+"""Identity choice: the account a grant lands on (docs/specs/org-data.md).
 
 One identity in the app: it is chosen. Several: the user picks (a hint naming one
 picks it). None: "new" when the app can create accounts, otherwise unavailable.

@@ -1,4 +1,4 @@
-"""The org snapshot, shaped exactly like the org data file (shared/specs/org-data.md).
+"""The org snapshot, shaped exactly like the org data file (docs/specs/org-data.md).
 
 These models are both the import/export format and the in-memory truth the tools
 read (through `domain.directory.Directory`). Unknown keys are errors (`extra="forbid"`).

@@ -1,4 +1,4 @@
-"""Read, check and write org data files (shared/specs/org-data.md).
+"""Read, check and write org data files (docs/specs/org-data.md).
 
 `parse_org(text)` either returns a fully checked `OrgData` whose references all use
 the ids as their targets wrote them, or raises `InvalidOrgData` listing every problem

@@ -1,4 +1,4 @@
-"""The eval suite: case files (shared/specs/eval-cases.md), the runner, scoring, reports.
+"""The eval suite: case files (docs/specs/eval-cases.md), the runner, scoring, reports.
 
 cases.py   load and check case files          models.py  the model backend factory
 run.py     play one case once                 suite.py   every case k times, the verdict

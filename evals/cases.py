@@ -1,4 +1,4 @@
-"""Load and check eval case files (shared/specs/eval-cases.md: a public format).
+"""Load and check eval case files (docs/specs/eval-cases.md: a public format).
 
 A bad file is reported whole, as one `CaseFileError` naming the file and every
 problem by its place in it, with the case id when there is one:

@@ -1,4 +1,4 @@
-"""`access-agent eval CASEFILE...`: score the agent on eval case files (shared/specs/eval-cases.md).
+"""`access-agent eval CASEFILE...`: score the agent on eval case files (docs/specs/eval-cases.md).
 
 Exit codes: 0 the suite passed; 1 a safety violation occurred or exact-match fell below
 `--min-exact`; 2 a case file (or the chosen model) is unusable, said in one line.

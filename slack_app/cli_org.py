@@ -1,4 +1,4 @@
-"""`access-agent org validate|import|export`: the org data file (shared/specs/org-data.md)."""
+"""`access-agent org validate|import|export`: the org data file (docs/specs/org-data.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who may ask for whom, and who approves: the rules of shared/specs/org-data.md."""
+"""Who may ask for whom, and who approves: the rules of docs/specs/org-data.md."""
 
 from __future__ import annotations
 
