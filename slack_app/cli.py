@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from domain.errors import DomainError, InvalidOrgData
-from slack_app import cli_doctor, cli_org
+from slack_app import cli_chat, cli_doctor, cli_eval, cli_org, cli_serve
 from slack_app.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -25,25 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    cli_doctor.register(commands)
-    cli_org.register(commands)
-    for register in _optional_commands():
-        register(commands)
+    for module in (cli_chat, cli_doctor, cli_eval, cli_org, cli_serve):
+        module.register(commands)
     return parser
-
-
-def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
-    """Commands of later layers (chat, eval, serve), present once those modules exist."""
-    found = []
-    for name in ("cli_chat", "cli_eval", "cli_serve"):
-        try:
-            module = __import__(f"slack_app.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"slack_app.{name}":
-                raise
-            continue
-        found.append(module.register)
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
