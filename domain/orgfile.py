@@ -19,30 +19,7 @@ from pydantic import ValidationError
 from domain.errors import InvalidOrgData
 from domain.org import OrgData
 from domain.orgcheck import check_references
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A YAML loader (libyaml's when present) that refuses duplicate mapping keys."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+from domain.yamlfile import load_yaml
 
 
 def load_document(text: str) -> Any:
@@ -54,7 +31,7 @@ def load_document(text: str) -> Any:
         except json.JSONDecodeError as exc:
             raise InvalidOrgData([f"(file): not valid JSON: {exc}"]) from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise InvalidOrgData([f"(file): not valid YAML: {exc}"]) from exc
 

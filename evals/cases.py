@@ -13,14 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
 from domain.directory import Directory
 from domain.errors import InvalidOrgData
 from domain.org import OrgData
 from domain.orgfile import read_org_file
+from domain.yamlfile import load_yaml, one_line
 from evals.expect import Expect, Strict
-from evals.yamlfile import load_yaml
 
 
 class CaseFileError(Exception):
@@ -93,9 +94,9 @@ def _read(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise CaseFileError(path, ["not UTF-8 text"]) from exc
     try:
-        return load_yaml(text)
-    except ValueError as exc:
-        raise CaseFileError(path, [str(exc)]) from exc
+        return load_yaml(text, yaml12=True)
+    except yaml.YAMLError as exc:
+        raise CaseFileError(path, [one_line(exc)]) from exc
 
 
 def _parse(path: Path, document: Any) -> CaseFileModel:
