@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from domain.errors import DomainError, InvalidOrgData
-from slack_app import cli_chat, cli_doctor, cli_eval, cli_org, cli_serve
+from slack_app import cli_chat, cli_doctor, cli_eval, cli_org, cli_serve, logs
 from slack_app.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -33,13 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     handler: Command = args.handler
     try:
-        return handler(args, Settings())
+        settings = Settings()
+        logs.configure(
+            level=logging.DEBUG if args.debug else logging.WARNING, fmt=settings.log_format
+        )
+        return handler(args, settings)
     except InvalidOrgData as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -53,7 +53,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _require(settings, "slack_bot_token", "slack_signing_secret")
     logging.getLogger().setLevel(settings.log_level)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower())
+    # log_config=None: uvicorn's own lines go through our JSON handler too
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level=settings.log_level.lower(), log_config=None
+    )
     return 0
 
 

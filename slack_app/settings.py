@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        validation_alias="LOG_FORMAT",
+        description="json: one object per line with correlation ids (http_request, event, "
+        "conversation, access_request); text: the same as plain lines for a terminal.",
+    )
     agent_workers: int = Field(
         default=32,
         ge=1,
