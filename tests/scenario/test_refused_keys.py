@@ -15,6 +15,7 @@ from slack_app.blocks.ids import Action
 from slack_app.services.requests import draft_from
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import conversation
+from slack_app.slack.retry import ATTEMPTS
 from tests.fakes.slack_api import TEAM
 from tests.scenario.flows import (
     Message,
@@ -104,3 +105,15 @@ def test_a_submit_the_domain_refused_can_be_clicked_again(slack: SlackHarness) -
     made = [r for r in requests_of(h, ALEX_ID) if r.state is State.SUBMITTED]
     assert len(made) == 1 and made[0].id != other
     dm_to(h, DANA, made[0].id)
+
+
+def test_a_reminder_nobody_received_can_be_sent_again(slack: SlackHarness) -> None:
+    h = slack
+    rid, _ = submitted(h)
+    for _ in range(ATTEMPTS):  # every try of the reminder to Dana fails: Slack is down
+        h.slack.fail_once("chat.postMessage", status=503, retry_after=None)
+    h.home_click(ALEX, Action.REMIND, rid)
+    dm_to(h, ALEX, "Could not reach")
+    h.home_click(ALEX, Action.REMIND, rid)  # the day's one reminder was not used up
+    dm_to(h, DANA, rid, count=2)
+    dm_to(h, ALEX, "Reminded Dana Kim")
