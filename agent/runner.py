@@ -75,10 +75,10 @@ class AgentRunner:
         checked, _ = merge({}, Ask.model_validate({"action": "request", **ask}))
         return self._run(thread, given(requester, words, checked, picks or {}))
 
-    def confirm(self, thread: str, requester: str) -> Proposal | None:
-        """The requester's own click on Submit: returns the proposal to submit, or None.
-
-        Only a ready proposal of this requester's, shown and still waiting, confirms."""
+    def confirmable(self, thread: str, requester: str) -> Proposal | None:
+        """The proposal the requester's Submit would confirm, changing nothing: only a
+        ready proposal of this requester's, shown and still waiting. Surfaces submit it
+        first and `confirm` after, so a submission the domain refuses keeps the card."""
         state = self.state(thread)
         proposal = state.get("proposal") or {}
         if (
@@ -87,8 +87,15 @@ class AgentRunner:
             or proposal.get("status") != "ready"
         ):
             return None
-        self._run(thread, Command(resume={"action": "confirm"}))
         return Proposal.model_validate(proposal)
+
+    def confirm(self, thread: str, requester: str) -> Proposal | None:
+        """The requester's own click on Submit: ends the conversation with the proposal
+        it confirmed, or None (nothing to confirm)."""
+        proposal = self.confirmable(thread, requester)
+        if proposal is not None:
+            self._run(thread, Command(resume={"action": "confirm"}))
+        return proposal
 
     def cancel(self, thread: str, requester: str) -> Reply | None:
         if self.waiting_for(thread) is None or self.state(thread).get("requester") != requester:

@@ -3,6 +3,10 @@
 Only a person recorded as eligible for the current step may decide it, and never the
 requester or the beneficiary. A refused attempt is itself audited, in its own
 transaction, so probing leaves a trace.
+
+An edge that may deliver one click twice passes an `idempotency_key`: it is written in
+the decision's own transaction, so a duplicate raises `Duplicate` and changes nothing,
+while a refused attempt (rolled back) leaves the key free for the next, valid one.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.errors import DomainError, InvalidTransition, NotAllowed
+from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.lifecycle import load, record, transition
 from domain.orgcheck import key
 from domain.ports import Clock, UnitOfWork
@@ -37,6 +41,7 @@ def approve(
     clock: Clock,
     comment: str = "",
     changes: Changes | None = None,
+    idempotency_key: str | None = None,
 ) -> AccessRequest:
     return _decide(
         uow=uow,
@@ -46,11 +51,18 @@ def approve(
         approved=True,
         comment=comment,
         changes=changes or Changes(),
+        idempotency_key=idempotency_key,
     )
 
 
 def reject(
-    *, uow: UnitOfWork, request_id: str, approver: str, clock: Clock, comment: str = ""
+    *,
+    uow: UnitOfWork,
+    request_id: str,
+    approver: str,
+    clock: Clock,
+    comment: str = "",
+    idempotency_key: str | None = None,
 ) -> AccessRequest:
     return _decide(
         uow=uow,
@@ -60,6 +72,7 @@ def reject(
         approved=False,
         comment=comment,
         changes=Changes(),
+        idempotency_key=idempotency_key,
     )
 
 
@@ -81,6 +94,7 @@ def _decide(
     approved: bool,
     comment: str,
     changes: Changes,
+    idempotency_key: str | None,
 ) -> AccessRequest:
     now = clock.now()
     with uow:
@@ -88,6 +102,8 @@ def _decide(
         step = request.current_step
         if request.state is not State.SUBMITTED or step is None:
             raise InvalidTransition(_already(request), code=f"already_{request.state.value}")
+        if idempotency_key and not uow.keys.claim(idempotency_key, now):
+            raise Duplicate(f"this decision on {request.id} was made already")
         if not eligible(request, approver):
             _refuse(uow, request, approver, now)
         _apply_changes(request, changes, now)

@@ -34,6 +34,13 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class Duplicate(DomainError):
+    """This very act was done already (a Slack retry, a double click, a second replica):
+    its idempotency key was written with the first one's effect. Nothing more to do."""
+
+    code = "duplicate"
+
+
 class InvalidOrgData(DomainError):
     """An org file was rejected; `problems` lists every error with its path in the file."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.directory import Directory
-from domain.errors import DomainError, NotAllowed
+from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.lifecycle import load, record, transition
 from domain.org import Identity
 from domain.orgcheck import key
@@ -22,11 +22,23 @@ SYSTEM = "system"
 
 
 def fulfill(
-    *, uow: UnitOfWork, request_id: str, connectors: Connectors, clock: Clock
+    *,
+    uow: UnitOfWork,
+    request_id: str,
+    connectors: Connectors,
+    clock: Clock,
+    once: str | None = None,
 ) -> AccessRequest:
-    """Start fulfillment of an approved request and record each connector's answer."""
+    """Start fulfillment of an approved request and record each connector's answer.
+
+    `once` (a resume's idempotency key) is claimed in the transaction that moves the
+    request to fulfilling, and then only an approved request is taken: two processes
+    never both run its connectors, and an attempt that fails before that commit leaves
+    the key free for the next one (rule 6)."""
     with uow:
         request = load(uow, request_id)
+        if once is not None:
+            _take(uow, request, once, clock.now())
         if request.state is State.APPROVED:
             transition(request, State.FULFILLING, at=clock.now())
             for item in request.active_items:
@@ -43,6 +55,16 @@ def fulfill(
             act = connector.grant if request.kind is RequestKind.GRANT else connector.revoke
             results[item.entitlement_id] = _safe(act, request, item)
     return _record_results(uow=uow, request_id=request_id, results=results, clock=clock)
+
+
+def _take(uow: UnitOfWork, request: AccessRequest, once: str, now: datetime) -> None:
+    if request.state is not State.APPROVED:
+        raise InvalidTransition(
+            f"request {request.id} is {request.state.value}, not approved",
+            code=f"already_{request.state.value}",
+        )
+    if not uow.keys.claim(once, now):
+        raise Duplicate(f"request {request.id} is being fulfilled already")
 
 
 def _safe(act: object, request: AccessRequest, item: RequestItem) -> FulfillmentResult:

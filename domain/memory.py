@@ -189,6 +189,9 @@ class _Keys:
         self._s.keys[key_] = at
         return True
 
+    def release(self, key_: str) -> None:
+        self._s.keys.pop(key_, None)
+
 
 class _Inbox:
     def __init__(self, state: _State) -> None:

@@ -98,6 +98,11 @@ class IdempotencyKeys(Protocol):
         """True the first time a key is seen, False ever after (durable dedupe)."""
         ...
 
+    def release(self, key: str) -> None:
+        """Forget a key whose effect did not happen after all: only for a notice claimed
+        before it was sent (outside any transaction) that could not be delivered."""
+        ...
+
 
 @dataclass(frozen=True)
 class Job:

@@ -17,10 +17,14 @@ restart, a missed tick or a second replica neither loses nor repeats anything:
 - An approved request that was never fulfilled (its process died between the approval
   and the connector call) is fulfilled after RESUME_AFTER; only requests approved that
   long ago, so a handler that is about to fulfil one is never raced, and under the key
-  `resume:<id>:<approval time>` so one process does it.
+  `resume:<id>:<approval time>`, written in the same transaction as approved →
+  fulfilling (rule 6), so one process does it and a failed attempt is tried again.
 
-A key is claimed before the message goes out: a crash between the two loses that one
-message (at most once) instead of sending it twice; sending is retried at the edge.
+A notice's key means "this notice is being or was sent": it is claimed before the
+message goes out, so a crash between the two loses that one message (at most once)
+instead of sending it twice; sending is retried at the edge. When the edge could not
+deliver a warning at all it releases the warning's key, so the next tick warns again.
+An expiry notice is not retried that way (no later tick finds the request again).
 Access granted when its end was already inside the window gets no warning: the
 "granted" notice, which says when it ends, came moments before.
 """
@@ -70,12 +74,18 @@ def resume_stalled(
         approved = uow.requests.in_state(State.APPROVED.value)
     stalled = [r for r in approved if r.decided_at is None or r.decided_at <= now - after]
     resumed = []
-    for request in _claim(uow, stalled, now, resume_key):
+    for request in stalled:
         try:
             resumed.append(
-                fulfill(uow=uow, request_id=request.id, connectors=connectors, clock=clock)
+                fulfill(
+                    uow=uow,
+                    request_id=request.id,
+                    connectors=connectors,
+                    clock=clock,
+                    once=resume_key(request),
+                )
             )
-        except DomainError:  # e.g. cancelled or fulfilled by someone else meanwhile
+        except DomainError:  # e.g. cancelled, or taken by another process meanwhile
             continue
     return resumed
 

@@ -64,11 +64,17 @@ def submit(
     idempotency_key: str | None = None,
     new_id: Callable[[], str] = new_request_id,
 ) -> list[AccessRequest]:
-    """Create the requests for a draft. A repeated key returns the first submission's."""
+    """Create the requests for a draft. A repeated key returns the first submission's.
+
+    The key is also claimed in the keys table, in this transaction: two processes that
+    both find no request under it cannot both create one (the loser waits for the
+    winner's commit, then returns its requests), and a refused draft leaves it free."""
     now = clock.now()
     with uow:
         if idempotency_key and (done := uow.requests.by_idempotency_key(idempotency_key)):
             return done
+        if idempotency_key and not uow.keys.claim(f"submission:{idempotency_key}", now):
+            return uow.requests.by_idempotency_key(idempotency_key)
         if key(actor) != key(draft.requester):
             raise NotAllowed("only the requester can submit their own request")
         check_draft(uow, directory, draft, now)

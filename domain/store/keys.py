@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from domain.store.audit_tables import idempotency_keys
@@ -25,3 +25,6 @@ class SqlIdempotencyKeys:
         except IntegrityError:
             return False
         return True
+
+    def release(self, key: str) -> None:
+        self._conn().execute(delete(idempotency_keys).where(idempotency_keys.c.key == key))

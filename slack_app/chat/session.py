@@ -85,17 +85,18 @@ class ChatSession:
                 + "\n".join(f"  {n}. {r}" for n, r in enumerate(reasons, start=1))
             )
             return
-        confirmed = self.runner.confirm(self.thread, self.user)
+        confirmed = self.runner.confirmable(self.thread, self.user)
         if confirmed is None:
             self.say("Only the requester can submit this card.")
             return
-        made = submit_proposal(
+        made = submit_proposal(  # first: a refused submission leaves the card open
             self.runtime,
             confirmed,
             actor=self.user,
             reason=reason,
             key=proposal_key(self.thread, confirmed),
         )
+        self.runner.confirm(self.thread, self.user)
         for request in made:
             self._submitted(request)
 

@@ -89,6 +89,12 @@ def submit_proposal(
     return made
 
 
+def submitted_with(runtime: Runtime, key: str) -> list[AccessRequest]:
+    """The requests a submission under `key` made (none: not submitted yet)."""
+    with runtime.uow() as uow:
+        return uow.requests.by_idempotency_key(key)
+
+
 def decide(
     runtime: Runtime,
     request_id: str,
@@ -97,7 +103,9 @@ def decide(
     approved: bool,
     comment: str = "",
     changes: Changes | None = None,
+    key: str | None = None,
 ) -> AccessRequest:
+    """`key` names this click: written with the decision, so a repeat raises `Duplicate`."""
     if approved:
         request = approve(
             uow=runtime.uow(),
@@ -106,6 +114,7 @@ def decide(
             clock=runtime.clock,
             comment=comment,
             changes=changes,
+            idempotency_key=key,
         )
     else:
         request = reject(
@@ -114,6 +123,7 @@ def decide(
             approver=actor,
             clock=runtime.clock,
             comment=comment,
+            idempotency_key=key,
         )
     if request.state is State.APPROVED:
         request = fulfill(

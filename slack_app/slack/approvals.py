@@ -2,9 +2,13 @@
 
 Only an eligible approver's own click decides (rule 2): the clicking Slack user is
 mapped to a person and `services.decide` lets the domain check them; a refusal is
-audited (`decision.refused`) and answered privately. Reject and Approve-with-changes
-open a modal first; its submission decides. After a decision, `notify` updates every
-approver's copy, tells the requester, and reaches the next step or the app owners.
+audited (`decision.refused`) and answered privately. The click's idempotency key
+(request, version seen, person) is written in the decision's own transaction (rule 6):
+a double click or a second replica decides once, and a refused attempt (say, a later
+end in "approve with changes") leaves the approver free to decide again. Reject and
+Approve-with-changes open a modal first; its submission decides. After a decision,
+`notify` updates every approver's copy, tells the requester, and reaches the next step
+or the app owners.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.decisions import Changes, eligible
 from domain.directory import Directory
-from domain.errors import DomainError, NotAllowed
+from domain.errors import DomainError, Duplicate, NotAllowed
 from domain.orgcheck import key
 from domain.requests import AccessRequest, State
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
@@ -26,7 +30,7 @@ from slack_app.services.requests import decide
 from slack_app.slack import home, notify, retry
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import acting_person, blocking, tell
-from slack_app.slack.records import claim, record
+from slack_app.slack.records import record
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +146,6 @@ async def decide_click(
         await tell(deps, body, f"You already decided your step of {request.id}.")
         return
     once = f"slack:decision:{rid}:v{request.version}:{key(person.id)}"
-    if not await blocking(claim, deps.runtime, once):
-        log.info("decision click %s already handled", once)
-        return
     try:
         decided = await blocking(
             decide,
@@ -154,7 +155,11 @@ async def decide_click(
             approved=approved,
             comment=comment,
             changes=changes or None,
+            key=once,
         )
+    except Duplicate:
+        log.info("decision click %s already handled", once)
+        return
     except NotAllowed as exc:
         await tell(deps, body, NOT_APPROVER if exc.code == "not_an_approver" else exc.message)
         return

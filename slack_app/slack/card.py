@@ -2,14 +2,16 @@
 "who should review" selects.
 
 Submit is the requester's own click (rule 2): the clicking Slack user must map to the
-conversation's requester, a reason must be chosen, and the click is claimed by message
-ts so a double click or a second replica submits once; the proposal key makes the
-submission itself idempotent too. Submit carries the fingerprint of the proposal its
-card shows; when the conversation's proposal has changed since (an edit made a newer
-card), the click is refused as stale, on any replica. Approver picks are read from the
-card's state at Submit and checked against the submitted requests (`services.picks`).
-The card then becomes the receipt and the first step's approvers (or the one picked)
-get a DM.
+conversation's requester and a reason must be chosen. The domain submits first and the
+conversation is confirmed after, under the conversation's lock, so a submission the
+domain refuses leaves the card waiting for another click; a double click or a second
+replica finds the conversation confirmed and a submission under the proposal key
+(written in the submission's transaction, rule 6), and does nothing. Submit carries the
+fingerprint of the proposal its card shows; when the conversation's proposal has
+changed since (an edit made a newer card), the click is refused as stale, on any
+replica. Approver picks are read from the card's state at Submit and checked against
+the submitted requests (`services.picks`). The card then becomes the receipt and the
+first step's approvers (or the one picked) get a DM.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from domain.errors import DomainError
+from domain.errors import DomainError, Duplicate
 from domain.orgcheck import key
 from domain.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
@@ -27,7 +29,7 @@ from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
 from slack_app.services.picks import Picks, asked
-from slack_app.services.requests import proposal_key, submit_proposal
+from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
 from slack_app.slack import notify
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import (
@@ -40,7 +42,7 @@ from slack_app.slack.edge import (
     update,
     user_of,
 )
-from slack_app.slack.records import MessageRef, claim, record
+from slack_app.slack.records import MessageRef, record
 from tools.proposal_models import Proposal
 
 log = logging.getLogger(__name__)
@@ -143,10 +145,6 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
         await tell(deps, body, PICK_REASON)
         return
     card = card_ref(body, person.id)
-    click = f"slack:click:{Action.SUBMIT}:{card.channel}:{card.ts}" if card else None
-    if click and not await blocking(claim, runtime, click):
-        log.info("submit click %s already handled", click)
-        return
     try:
         async with deps.conversation_lock(thread):
             current = (await blocking(deps.runner.state, thread)).get("proposal") or {}
@@ -154,8 +152,11 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
                 await tell(deps, body, STALE)
                 return
             picks = chosen_approvers(body)
-            made = await blocking(_confirm_and_submit, deps, thread, person.id, str(reason), picks)
+            made = await blocking(_submit_and_confirm, deps, thread, person.id, str(reason), picks)
             deps.cards.pop(thread, None)
+    except Duplicate:
+        log.info("submit click on %s already handled", thread)
+        return
     except DomainError as exc:
         await tell(deps, body, f"Not submitted: {exc.message}")
         return
@@ -165,16 +166,25 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
     await submitted(deps, made, card)
 
 
-def _confirm_and_submit(
+def _submit_and_confirm(
     deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks
 ) -> list[AccessRequest] | None:
-    confirmed = deps.runner.confirm(thread, person)
-    if confirmed is None:
+    """Submit, then confirm the conversation; None when the card waits no more.
+
+    A repeat after a crash between the two finds the first submission (same key) and
+    confirms; a repeat after both raises `Duplicate`, so it stays silent."""
+    proposal = deps.runner.confirmable(thread, person)
+    if proposal is None:
+        shown = deps.runner.state(thread).get("proposal") or {}
+        if submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown))):
+            raise Duplicate("this card was submitted already")
         return None
-    key_ = proposal_key(thread, confirmed)
-    return submit_proposal(
-        deps.runtime, confirmed, actor=person, reason=reason, key=key_, picks=picks
+    key_ = proposal_key(thread, proposal)
+    made = submit_proposal(
+        deps.runtime, proposal, actor=person, reason=reason, key=key_, picks=picks
     )
+    deps.runner.confirm(thread, person)
+    return made
 
 
 async def submitted(deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None) -> None:

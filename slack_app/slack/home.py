@@ -23,7 +23,9 @@ from slack_app.blocks.ids import Action
 from slack_app.slack import guided, notify, retry
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import acting_person, blocking, tell
-from slack_app.slack.records import claim
+from slack_app.slack.records import claim, release
+
+UNREACHABLE = "Could not reach the approvers just now: try Remind again in a while."
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,12 @@ def may_see(request: AccessRequest, directory: Directory, person: Person) -> boo
 
 async def remind(deps: SlackDeps, body: dict[str, Any], rid: str) -> None:
     """The requester nudges the current step's approvers (only the one they picked, if
-    that pick still holds): at most once a day per step."""
+    that pick still holds): at most once a day per step.
+
+    The day's key means "this reminder is being or was sent": claimed before the DMs go
+    out, so a double click or a second replica sends it once. When no approver could be
+    reached the key is released, so the requester may try again (a crash in between
+    uses up that day's reminder: at most once, never twice)."""
     person = await acting_person(deps, body)
     found = await blocking(_request, deps, rid)
     if person is None or found is None:
@@ -109,10 +116,15 @@ async def remind(deps: SlackDeps, body: dict[str, Any], rid: str) -> None:
         await tell(deps, body, "Only the requester of an open request can send a reminder.")
         return
     today = deps.runtime.clock.now().date().isoformat()
-    if not await blocking(claim, deps.runtime, f"slack:remind:{rid}:{step.index}:{today}"):
+    once = f"slack:remind:{rid}:{step.index}:{today}"
+    if not await blocking(claim, deps.runtime, once):
         await tell(deps, body, "Already reminded today: approvers get one reminder a day.")
         return
     reminded = await notify.approvers(deps, request, directory)
+    if not reminded:
+        await blocking(release, deps.runtime, once)
+        await tell(deps, body, UNREACHABLE)
+        return
     await tell(deps, body, f"Reminded {facts.names(directory, reminded)}.")
 
 

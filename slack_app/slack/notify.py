@@ -76,10 +76,12 @@ async def owners(deps: SlackDeps, request: AccessRequest, directory: Directory) 
                 await blocking(remember_message, deps.runtime, TASK_DM, request.id, ref)
 
 
-async def requester(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:
-    await dm(deps, request.requester, payload)
+async def requester(deps: SlackDeps, request: AccessRequest, payload: Block) -> bool:
+    """DM the requester and a different beneficiary; True when either was reached."""
+    reached = await dm(deps, request.requester, payload) is not None
     if key(request.beneficiary) != key(request.requester):
-        await dm(deps, request.beneficiary, payload)
+        reached = await dm(deps, request.beneficiary, payload) is not None or reached
+    return reached
 
 
 def decision_notice(

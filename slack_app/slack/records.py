@@ -33,6 +33,13 @@ def claim(runtime: Runtime, key: str) -> bool:
     return fresh
 
 
+def release(runtime: Runtime, key: str) -> None:
+    """Free a notice's key when the notice could not be sent, so a later try can send it."""
+    with runtime.uow() as uow:
+        uow.keys.release(key)
+        uow.commit()
+
+
 def record(
     runtime: Runtime, *, actor: str, action: str, request_id: str | None = None, **data: object
 ) -> None:

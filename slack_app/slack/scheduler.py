@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from domain.directory import Directory
 from domain.requests import AccessRequest, State
-from domain.scheduler import TickReport
+from domain.scheduler import TickReport, warning_key
 from domain.scheduler import tick as domain_tick
 from slack_app.blocks import notices
 from slack_app.blocks.kit import Block
@@ -26,6 +26,7 @@ from slack_app.settings import Settings
 from slack_app.slack import notify
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import blocking
+from slack_app.slack.records import release
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
     if report.expiring or report.expired or report.resumed:
         directory = await blocking(runtime.directory)
         for request in report.expiring:
-            await _tell(deps, request, notices.expiring_soon(request, directory))
+            await _warn(deps, request, notices.expiring_soon(request, directory))
         for request in report.expired:
             await _tell(deps, request, notices.expired(request, directory))
         for request in report.resumed:  # as after an approval: task DMs, or the outcome
@@ -65,12 +66,23 @@ async def _resumed(deps: SlackDeps, request: AccessRequest, directory: Directory
         log.exception("scheduler: telling about resumed %s failed", request.id)
 
 
-async def _tell(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:
+async def _warn(deps: SlackDeps, request: AccessRequest, payload: Block) -> None:
+    """A warning Slack never took (it kept failing) frees its key: the next tick, while
+    the end is still ahead, warns again. One nobody can be DM'd at (no Slack user) is
+    not retried: that would only repeat the same failure every tick."""
+    if await _tell(deps, request, payload):
+        return
+    if await deps.users.slack_id(request.requester) is not None:
+        await blocking(release, deps.runtime, warning_key(request))
+
+
+async def _tell(deps: SlackDeps, request: AccessRequest, payload: Block) -> bool:
     """One failed message must not keep the others from going out."""
     try:
-        await notify.requester(deps, request, payload)
+        return await notify.requester(deps, request, payload)
     except Exception:
         log.exception("could not tell the holders of %s: %s", request.id, payload.get("text"))
+        return False
 
 
 async def run_scheduler(

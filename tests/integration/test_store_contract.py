@@ -238,6 +238,18 @@ def test_keys_are_claimed_once(store: Store) -> None:
         assert [e.action for e in uow.audit.since()] == ["still.works"]
 
 
+def test_a_released_key_can_be_claimed_again(store: Store) -> None:
+    with store.uow() as uow:
+        assert uow.keys.claim("notice-1", T0) is True
+        uow.commit()
+    with store.uow() as uow:
+        uow.keys.release("notice-1")
+        uow.keys.release("never-claimed")  # nothing to forget: no error
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.keys.claim("notice-1", T0) is True
+
+
 def test_inbox_put_is_idempotent_by_key(store: Store) -> None:
     with store.uow() as uow:
         assert uow.inbox.put("slack:event:Ev1", "slack.event", '{"a": 1}', T0) is True

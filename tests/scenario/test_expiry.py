@@ -33,6 +33,7 @@ from slack_app.services.requests import decide
 from slack_app.settings import Settings
 from slack_app.slack import scheduler
 from slack_app.slack.deps import build_deps
+from slack_app.slack.retry import ATTEMPTS
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
@@ -132,6 +133,28 @@ def test_warned_once_then_expired_and_told_once(slack: SlackHarness) -> None:
     metrics = h.http.get("/metrics").text
     assert "access_agent_requests_expired_total 1" in metrics
     assert "access_agent_expiry_warnings_total 1" in metrics
+
+
+def test_a_warning_slack_never_took_is_sent_on_the_next_tick(slack: SlackHarness) -> None:
+    h = slack
+    granted = grant_for_alex(h.runtime, h.runtime.clock)  # type: ignore[arg-type]
+    assert granted.end is not None
+    h.runtime.clock.current = granted.end - timedelta(hours=12)  # type: ignore[attr-defined]
+    for _ in range(ATTEMPTS):  # every try of the warning fails: Slack is down
+        h.slack.fail_once("chat.postMessage", status=503, retry_after=None)
+    assert [r.id for r in tick(h).expiring] == [granted.id]
+    assert delivered(h, ALEX, ENDS_SOON) == 0
+    assert [r.id for r in tick(h).expiring] == [granted.id]  # its key was not used up
+    assert delivered(h, ALEX, ENDS_SOON) == 1
+    assert tick(h) == TickReport()
+
+
+def delivered(h: SlackHarness, user: str, words: str) -> int:
+    return sum(
+        1
+        for c in h.slack.all_calls("chat.postMessage")
+        if c.status == 200 and c.body.get("channel") == user and words in c.body.get("text", "")
+    )
 
 
 def alex_draft(clock: FixedClock, days: int = 3) -> Draft:

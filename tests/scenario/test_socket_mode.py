@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,8 @@ from slack_app.settings import Settings
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.harness import has_action
 from tests.scenario.socket_server import FakeSocketMode
+
+SETTLE = 0.5  # time for a wrongly processed duplicate to show up in the fake
 
 
 @pytest.fixture
@@ -54,33 +57,56 @@ def socket_mode(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[FakeSocketM
         server.close()
 
 
-def test_a_dm_over_socket_mode_is_acked_and_answered(
-    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI
-) -> None:
+def dm_envelope(event_id: str, envelope_id: str, *, retry: int = 0) -> dict[str, Any]:
+    """Alex's DM as Socket Mode delivers it; a retry is a new envelope, same event_id."""
     event = {
         "type": "message",
         "channel": "D01ALEX",
         "channel_type": "im",
         "user": "U01ALEX",
         "text": "github write for 3 days",
-        "ts": f"{time.time():.6f}",
+        "ts": "1772636400.000100",
     }
     payload = {
         "type": "event_callback",
         "team_id": "T01ACME",
-        "event_id": "EvSOCK1",
+        "event_id": event_id,
         "event": event,
     }
-    socket_mode.push(
-        {
-            "envelope_id": "env-1",
-            "type": "events_api",
-            "payload": payload,
-            "accepts_response_payload": False,
-            "retry_attempt": 0,
-            "retry_reason": "",
-        }
-    )
+    return {
+        "envelope_id": envelope_id,
+        "type": "events_api",
+        "payload": payload,
+        "accepts_response_payload": False,
+        "retry_attempt": retry,
+        "retry_reason": "timeout" if retry else "",
+    }
+
+
+def test_a_dm_over_socket_mode_is_acked_and_answered(
+    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI
+) -> None:
+    socket_mode.push(dm_envelope("EvSOCK1", "env-1"))
     card = slack_api.wait_for("chat.update", has_action(Action.SUBMIT), timeout=20)[0]
     assert card["channel"] == "D01ALEX"
     assert any(a.get("envelope_id") == "env-1" for a in socket_mode.acks)
+
+
+def test_a_redelivered_event_gets_one_turn_and_one_reply(
+    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI
+) -> None:
+    """The same event twice on one envelope, then as Slack's retry (a new envelope)."""
+    for envelope, retry in (("env-1", 0), ("env-1", 0), ("env-2", 1)):
+        socket_mode.push(dm_envelope("EvSOCKDUP", envelope, retry=retry))
+    slack_api.wait_for("chat.update", has_action(Action.SUBMIT), timeout=20)
+    deadline = time.monotonic() + 20
+    while len(socket_mode.acks) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(SETTLE)
+    assert sorted(str(a.get("envelope_id")) for a in socket_mode.acks) == [
+        "env-1",
+        "env-1",
+        "env-2",
+    ]
+    assert len(slack_api.calls("chat.postMessage")) == 1  # one "Thinking…": one turn
+    assert len(slack_api.calls("chat.update")) == 1  # one answer (the card)

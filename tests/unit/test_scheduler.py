@@ -316,3 +316,50 @@ def test_a_stalled_approval_is_fulfilled_once_and_only_after_a_grace_period(
     with uow:
         stored = uow.requests.get(request.id)
     assert stored is not None and stored.state is State.FULFILLING
+
+
+class DropsOneSave:
+    """The database drops the connection on the next save of a request, once."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow, self.dropped = uow, False
+
+    def __enter__(self) -> DropsOneSave:
+        self._uow.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._uow.__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+    @property
+    def requests(self) -> Any:
+        real, outer = self._uow.requests, self
+
+        class Requests:
+            def save(self, request: AccessRequest) -> None:
+                if not outer.dropped:
+                    outer.dropped = True
+                    raise ConnectionError("server closed the connection unexpectedly")
+                real.save(request)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+        return Requests()
+
+
+def test_a_resume_that_failed_before_its_commit_is_tried_again(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    """Its key is written with approved → fulfilling, so a failed attempt leaves it free."""
+    request = approved_only(uow, clock)
+    clock.advance(minutes=6)
+    with pytest.raises(ConnectionError):
+        run(DropsOneSave(uow), clock)
+    assert state(uow, request.id) is State.APPROVED
+    (resumed,) = run(uow, clock).resumed
+    assert resumed.id == request.id and resumed.state is State.FULFILLING
+    assert run(uow, clock).resumed == []
