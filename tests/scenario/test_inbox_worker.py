@@ -24,7 +24,7 @@ from slack_app.server import build_worker
 from slack_app.settings import Settings
 from slack_app.slack import inbox
 from slack_app.slack.deps import build_deps
-from slack_app.slack.inbox_failures import APOLOGY, MAX_ATTEMPTS, QUICK_RETRIES
+from slack_app.slack.inbox_failures import APOLOGY, MAX_ATTEMPTS, MAX_CLAIMS, QUICK_RETRIES
 from slack_app.slack.metrics import Metrics
 from tests.fakes.slack_api import FakeSlackAPI
 
@@ -168,6 +168,26 @@ def test_a_dead_workers_job_is_claimed_again_after_its_short_lease(
     clock.at += lease + timedelta(seconds=1)
     assert asyncio.run(worker.run_once()) == 1
     assert seen == ["where was I"]
+
+
+def test_a_job_that_took_its_workers_down_is_not_run_again(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    runtime = runtime_at(tmp_path)
+    app, seen = bolt_app(slack_api, [])
+    put(runtime, "EvKILLER", "a message that crashes the process")
+    lease = runtime.settings.lease
+    clock = Clock()
+    for _ in range(MAX_CLAIMS):  # each worker that claimed it died before settling it
+        with runtime.uow() as uow:
+            assert len(uow.inbox.claim(at=clock.at, lease=lease, limit=1)) == 1
+            uow.commit()
+        clock.at += lease
+    worker = inbox.InboxWorker(runtime, app, concurrency=4, clock=clock)
+    assert asyncio.run(worker.run_once()) == 1
+    assert seen == [] and waiting(runtime) == 0
+    (apology,) = slack_api.calls("chat.postMessage")
+    assert apology["text"] == APOLOGY
 
 
 def test_a_running_job_keeps_its_lease_by_heartbeat(
