@@ -8,6 +8,7 @@ without committing) throws them away. It honours the same contract as the SQL st
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,10 +20,12 @@ from domain.org import HeldGrant, Identity, OrgData
 from domain.orgcheck import key
 from domain.ports import (
     AuditLog,
+    DeadJobs,
     IdempotencyKeys,
     Inbox,
     Job,
     Leases,
+    MessageAt,
     NewJob,
     OrgRepository,
     RequestRepository,
@@ -59,6 +62,9 @@ class _JobRow:
     leased_until: datetime | None = None
     done_at: datetime | None = None
     error: str | None = None
+    token: str = ""
+    dead_at: datetime | None = None
+    reply: MessageAt | None = None
 
 
 class _Requests:
@@ -221,10 +227,19 @@ class _Inbox:
                 break
             if row.available_at <= at and not _leased(row, at):
                 row.leased_until, row.attempts = at + lease, row.attempts + 1
-                claimed.append(
-                    Job(row.id, row.key, row.kind, row.payload, row.received_at, row.attempts)
-                )
+                row.token = uuid.uuid4().hex
+                claimed.append(_job(row))
         return claimed
+
+    def renew(self, job_id: int, token: str, until: datetime) -> bool:
+        row = self._row(job_id)
+        if row.token != token or row.done_at is not None:
+            return False
+        row.leased_until = until
+        return True
+
+    def reply(self, job_id: int, message: MessageAt) -> None:
+        self._row(job_id).reply = message
 
     def finish(self, job_id: int, at: datetime) -> None:
         row = self._row(job_id)
@@ -234,9 +249,16 @@ class _Inbox:
         row = self._row(job_id)
         row.error, row.leased_until = error, None
         if retry_at is None:
-            row.done_at = at
+            row.done_at = row.dead_at = at
         else:
             row.available_at = retry_at
+
+    def dead(self) -> DeadJobs:
+        dead = [j for j in self._s.jobs if j.dead_at is not None]
+        if not dead:
+            return DeadJobs(0)
+        latest = max(dead, key=lambda j: (j.dead_at, j.id))
+        return DeadJobs(len(dead), latest.key, latest.dead_at, latest.error)
 
     def waiting(self, at: datetime) -> int:
         return sum(1 for j in self._s.jobs if j.done_at is None)
@@ -248,6 +270,12 @@ class _Inbox:
 
     def _row(self, job_id: int) -> _JobRow:
         return next(j for j in self._s.jobs if j.id == job_id)
+
+
+def _job(row: _JobRow) -> Job:
+    return Job(
+        row.id, row.key, row.kind, row.payload, row.received_at, row.attempts, row.token, row.reply
+    )
 
 
 def _leased(row: _JobRow, at: datetime) -> bool:

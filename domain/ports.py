@@ -114,6 +114,25 @@ class Job:
     payload: str
     received_at: datetime
     attempts: int  # claims so far, this one included
+    token: str = ""  # this claim's: only its holder may renew the lease
+    reply: MessageAt | None = None  # what an earlier attempt already posted (see `Inbox.reply`)
+
+
+class MessageAt(NamedTuple):
+    """A message a job posted (its "Thinking…" placeholder), by channel and ts."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class DeadJobs:
+    """Jobs given up on (the dead letters) still kept, and the latest one's error."""
+
+    count: int
+    latest_key: str | None = None
+    latest_at: datetime | None = None
+    latest_error: str | None = None
 
 
 class NewJob(NamedTuple):
@@ -146,14 +165,29 @@ class Inbox(Protocol):
         get the same job, or two jobs of one lane, at once."""
         ...
 
+    def renew(self, job_id: int, token: str, until: datetime) -> bool:
+        """Extend the lease of a job still held under `token` (its worker's heartbeat);
+        False when it is not (finished, or lapsed and claimed by another worker)."""
+        ...
+
+    def reply(self, job_id: int, message: MessageAt) -> None:
+        """Remember what the job posted, so a later attempt (its worker died) updates
+        that message instead of leaving it behind; later claims carry it."""
+        ...
+
     def finish(self, job_id: int, at: datetime) -> None: ...
 
     def fail(self, job_id: int, at: datetime, error: str, *, retry_at: datetime | None) -> None:
-        """Record the error; the job is due again at `retry_at`, or never (None)."""
+        """Record the error; the job is due again at `retry_at`, or never (None): then
+        it is a dead letter, done (its lane goes on) and counted by `dead`."""
         ...
 
     def waiting(self, at: datetime) -> int:
         """How many jobs are not done (due or leased)."""
+        ...
+
+    def dead(self) -> DeadJobs:
+        """The dead letters not purged yet."""
         ...
 
     def purge(self, before: datetime) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
 from domain.store.engine import make_engine
 from domain.store.migrate import current_revision, head_revision, migrate
+from domain.store.uow import SqlUnitOfWork
 from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings
 
@@ -79,6 +81,7 @@ def checks(settings: Settings) -> list[Check]:
 
     results.append(_safe("org", org))
     results.append(_safe("model", lambda: _model_check(settings)))
+    results.append(_safe("inbox", lambda: _inbox_check(settings)))
     slack = "configured" if settings.slack_bot_token else "not configured (local chat only)"
     results.append(Check("slack", True, slack))
     return results
@@ -93,6 +96,18 @@ def _model_check(settings: Settings) -> str:
         base_url=settings.openai_base_url,
         model=settings.openai_model,
     )
+
+
+def _inbox_check(settings: Settings) -> str:
+    """Waiting Slack events and dead letters (events given up on): informational, a
+    dead letter does not make the installation unready, but its error is what to fix."""
+    with SqlUnitOfWork(make_engine(settings.database_url)) as uow:
+        waiting, dead = uow.inbox.waiting(datetime.now(UTC)), uow.inbox.dead()
+    summary = f"{waiting} waiting, {dead.count} dead"
+    if dead.latest_at is None:
+        return summary
+    error = (dead.latest_error or "").splitlines()[0][:200] if dead.latest_error else "?"
+    return f"{summary} (latest {dead.latest_at:%Y-%m-%d %H:%M} UTC, {dead.latest_key}: {error})"
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:

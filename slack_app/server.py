@@ -130,9 +130,10 @@ def create_app(
         try:
             with runtime.uow() as uow:
                 metrics.inbox_waiting = uow.inbox.waiting(inbox.now())
+                metrics.inbox_dead = uow.inbox.dead().count
         except Exception as exc:  # the rest of the metrics still help
             log.warning("metrics: cannot count the inbox: %s", exc)
-            metrics.inbox_waiting = None
+            metrics.inbox_waiting = metrics.inbox_dead = None
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     return api

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
         validation_alias="ACCESS_AGENT_WORKER_POLL",
         description="Seconds between a separate worker's looks for new events.",
     )
+    lease_seconds: float = Field(
+        default=30,
+        ge=1,
+        le=600,
+        validation_alias="ACCESS_AGENT_LEASE_SECONDS",
+        description="How long a Slack event a worker took, and a conversation's turn, stay "
+        "its own without a heartbeat (renewed every third of it while the work runs): "
+        "after a crash, the longest wait before another process takes the work over.",
+    )
     scheduler_interval_seconds: float = Field(
         default=60,
         ge=0,
@@ -82,6 +91,10 @@ class Settings(BaseSettings):
         validation_alias="EXPIRY_WARNING_HOURS",
         description="How long before temporary access ends its holders are told.",
     )
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_seconds)
 
     @property
     def expiry_warning(self) -> timedelta:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from domain.ports import Job, NewJob
+from domain.ports import DeadJobs, Job, MessageAt, NewJob
 from domain.store.inbox_tables import inbox_jobs as t
 from domain.store.inbox_tables import leases
 
@@ -77,12 +78,23 @@ class SqlInbox:
             .where(t.c.id.in_(oldest), due)  # `due` again: re-checked if a racer got there
             .values(leased_until=at + lease, attempts=t.c.attempts + 1, claim_token=token)
         )
-        rows = conn.execute(
-            select(t.c.id, t.c.key, t.c.kind, t.c.payload, t.c.received_at, t.c.attempts)
-            .where(t.c.claim_token == token)
-            .order_by(t.c.id)
-        ).all()
-        return [Job(r.id, r.key, r.kind, r.payload, r.received_at, r.attempts) for r in rows]
+        rows = conn.execute(select(t).where(t.c.claim_token == token).order_by(t.c.id)).all()
+        return [
+            Job(r.id, r.key, r.kind, r.payload, r.received_at, r.attempts, token, _reply(r))
+            for r in rows
+        ]
+
+    def renew(self, job_id: int, token: str, until: datetime) -> bool:
+        held = and_(t.c.id == job_id, t.c.claim_token == token, t.c.done_at.is_(None))
+        renewed = self._conn().execute(update(t).where(held).values(leased_until=until))
+        return bool(renewed.rowcount)
+
+    def reply(self, job_id: int, message: MessageAt) -> None:
+        self._conn().execute(
+            update(t)
+            .where(t.c.id == job_id)
+            .values(reply_channel=message.channel, reply_ts=message.ts)
+        )
 
     def finish(self, job_id: int, at: datetime) -> None:
         self._conn().execute(
@@ -92,7 +104,7 @@ class SqlInbox:
     def fail(self, job_id: int, at: datetime, error: str, *, retry_at: datetime | None) -> None:
         values: dict[str, object] = {"error": error[:4000], "leased_until": None}
         if retry_at is None:
-            values["done_at"] = at
+            values["done_at"] = values["dead_at"] = at
         else:
             values["available_at"] = retry_at
         self._conn().execute(update(t).where(t.c.id == job_id).values(**values))
@@ -101,9 +113,29 @@ class SqlInbox:
         count = select(func.count()).select_from(t).where(t.c.done_at.is_(None))
         return int(self._conn().execute(count).scalar_one())
 
+    def dead(self) -> DeadJobs:
+        conn = self._conn()
+        is_dead = t.c.dead_at.is_not(None)
+        count = conn.execute(select(func.count()).select_from(t).where(is_dead)).scalar_one()
+        latest = conn.execute(
+            select(t.c.key, t.c.dead_at, t.c.error)
+            .where(is_dead)
+            .order_by(t.c.dead_at.desc(), t.c.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None:
+            return DeadJobs(int(count))
+        return DeadJobs(int(count), latest.key, latest.dead_at, latest.error)
+
     def purge(self, before: datetime) -> int:
         gone = self._conn().execute(delete(t).where(t.c.done_at < before)).rowcount
         return int(gone)
+
+
+def _reply(row: Row[Any]) -> MessageAt | None:
+    if row.reply_channel and row.reply_ts:
+        return MessageAt(str(row.reply_channel), str(row.reply_ts))
+    return None
 
 
 def _row(job: NewJob, at: datetime) -> dict[str, object]:

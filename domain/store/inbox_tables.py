@@ -28,8 +28,12 @@ inbox_jobs = Table(
     Column("done_at", UtcDateTime),
     Column("error", Text()),
     Column("claim_token", String(32)),
+    Column("dead_at", UtcDateTime),  # given up on: a dead letter (done_at is set too)
+    Column("reply_channel", String(64)),  # the "Thinking…" message the job posted
+    Column("reply_ts", String(32)),
     Index(None, "done_at", "available_at"),
     Index(None, "lane", "done_at"),
+    Index(None, "dead_at"),
 )
 
 

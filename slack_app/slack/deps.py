@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +20,8 @@ from slack_app.settings import Settings
 from slack_app.slack.metrics import Metrics
 from slack_app.slack.records import MessageRef
 from slack_app.slack.users import UserMap
+
+log = logging.getLogger(__name__)
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
@@ -51,16 +54,18 @@ class SlackDeps:
 
 class ConversationLock:
     """An asyncio lock for this process, then a lease in the store for the others (a
-    second replica, an `access-agent worker`). A holder that dies frees the lease when
-    it lapses, so waiting ends; a turn never takes anywhere near LEASE."""
+    second replica, an `access-agent worker`). The lease is short (settings.lease) and
+    renewed every third of it while the turn runs, so a holder that dies (`kill -9`)
+    frees it within one lease and the conversation's next turn goes on."""
 
-    LEASE = timedelta(minutes=5)
     POLL = (0.02, 0.5)  # first and longest wait between tries, seconds
 
     def __init__(self, local: asyncio.Lock, runtime: Runtime, thread: str) -> None:
         self.local, self.runtime = local, runtime
+        self.lease = runtime.settings.lease
         self.name = f"conversation:{thread}"
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self._beat: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> None:
         await self.local.acquire()
@@ -72,17 +77,29 @@ class ConversationLock:
         except BaseException:
             self.local.release()
             raise
+        self._beat = asyncio.create_task(self._heartbeat())
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._beat is not None:
+            self._beat.cancel()
         try:
             await asyncio.to_thread(self._release)
         finally:
             self.local.release()
 
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                if not await asyncio.to_thread(self._acquire):
+                    log.warning("%s: lease lost while a turn ran", self.name)
+            except Exception as exc:  # the store was away: the next beat tries again
+                log.warning("%s: heartbeat failed: %s", self.name, exc)
+
     def _acquire(self) -> bool:
         now = datetime.now(UTC)  # wall time: leases are operational, not domain time
         with self.runtime.uow() as uow:
-            got = uow.leases.acquire(self.name, self.holder, until=now + self.LEASE, at=now)
+            got = uow.leases.acquire(self.name, self.holder, until=now + self.lease, at=now)
             uow.commit()
         return got
 

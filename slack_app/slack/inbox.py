@@ -4,12 +4,19 @@ The HTTP front verifies an Events API callback, puts it in the store's inbox und
 its `event_id` (Slack's retries dedupe there, across replicas) and answers 200: no
 Bolt middleware, no model, no Slack call before the ack. `InboxWorker` claims jobs
 under a lease and runs each through a Bolt app that processes before it answers,
-so a job is finished only when its listener is done; one that failed is retried
-with backoff, and one whose worker died is claimed again when the lease runs out.
+so a job is finished only when its listener is done. A failed job is retried soon or
+given up on at once and the person told (`slack.inbox_failures` says which and why).
+
+Leases are short (`ACCESS_AGENT_LEASE_SECONDS`, 30 s) and renewed by a heartbeat every
+third of a lease while the job runs, so a long turn keeps its job, and a worker that
+died (`kill -9`, OOM) lets go of it within one lease: the restarted process, or
+another worker, takes it over then. Each worker process claims under its own tokens;
+nothing waits for a dead process beyond its lease.
 
 The worker runs inside `serve` (inline, woken at once by the front) or on its own
 (`access-agent worker`, polling), so agent turns need not share a CPU or an event
-loop with the acks. At least once: a turn interrupted half-way runs again.
+loop with the acks. At least once: a turn interrupted half-way runs again, and
+updates the "Thinking…" message the interrupted one posted (`slack.inbox_job`).
 """
 
 from __future__ import annotations
@@ -21,20 +28,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.async_app import AsyncApp
 
 from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.slack.edge import blocking
+from slack_app.slack.inbox_attempt import Attempts
 from slack_app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 EVENT = "slack.event"
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
 KEEP_DONE = timedelta(days=7)
-INBOX_JOB = "inbox_job"  # the Bolt context key a listener sees when run by the worker
 
 
 def now() -> datetime:
@@ -103,10 +108,6 @@ class Intake:
         return fresh
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(600, 5 * 4 ** (attempts - 1)))
-
-
 class InboxWorker:
     def __init__(
         self,
@@ -117,11 +118,13 @@ class InboxWorker:
         poll: float = 1.0,
         clock: Callable[[], datetime] = now,
         metrics: Metrics | None = None,
+        lease: timedelta | None = None,
     ) -> None:
         self.runtime = runtime
         self.metrics = metrics or Metrics()
         self.clock = clock
-        self.bolt = bolt
+        self.lease = lease or runtime.settings.lease
+        self.attempt = Attempts(runtime, bolt, clock=clock, lease=self.lease, metrics=self.metrics)
         self.concurrency = concurrency
         self.poll = poll
         self.running: set[asyncio.Task[None]] = set()
@@ -167,7 +170,7 @@ class InboxWorker:
             log.exception("inbox: claiming jobs failed; trying again later")
             return 0
         for job in jobs:
-            task = asyncio.create_task(self._handle(job))
+            task = asyncio.create_task(self.attempt.run(job))
             self.running.add(task)
             task.add_done_callback(self._done)
         return len(jobs)
@@ -178,39 +181,9 @@ class InboxWorker:
 
     def _claim(self, limit: int) -> list[Job]:
         with self.runtime.uow() as uow:
-            jobs = uow.inbox.claim(at=self.clock(), lease=LEASE, limit=limit)
+            jobs = uow.inbox.claim(at=self.clock(), lease=self.lease, limit=limit)
             uow.commit()
         return jobs
-
-    async def _handle(self, job: Job) -> None:
-        try:
-            request = AsyncBoltRequest(
-                body=job.payload,
-                headers={"content-type": "application/json"},
-                context={INBOX_JOB: job.id},
-            )
-            answer = await self.bolt.async_dispatch(request)
-            failed = None if answer.status < 500 else f"listener failed ({answer.status})"
-        except Exception as exc:
-            log.exception("inbox job %s (%s) failed", job.id, job.key)
-            failed = f"{type(exc).__name__}: {exc}"
-        await blocking(self._settle, job, failed)
-
-    def _settle(self, job: Job, error: str | None) -> None:
-        with self.runtime.uow() as uow:
-            if error is None:
-                uow.inbox.finish(job.id, self.clock())
-                self.metrics.inbox_job("done")
-                waited = (self.clock() - job.received_at).total_seconds()
-                log.debug("inbox job %s done %.2f s after it came in", job.key, waited)
-            else:
-                give_up = job.attempts >= MAX_ATTEMPTS
-                retry_at = None if give_up else self.clock() + backoff(job.attempts)
-                uow.inbox.fail(job.id, self.clock(), error, retry_at=retry_at)
-                self.metrics.inbox_job("given_up" if give_up else "retry")
-                level = logging.ERROR if give_up else logging.WARNING
-                log.log(level, "inbox job %s: %s (attempt %d)", job.key, error, job.attempts)
-            uow.commit()
 
     async def _purge(self) -> None:
         def purge() -> int:

@@ -20,10 +20,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from agent.runner import Reply
 from domain.directory import Directory
+from domain.ports import MessageAt
 from slack_app.slack import replies, retry
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import agent_turn, blocking, conversation, team_of, tell, update
-from slack_app.slack.inbox import INBOX_JOB
+from slack_app.slack.inbox_job import INBOX_JOB, JobRun, remember_reply
 from slack_app.slack.records import MessageRef, claim
 from slack_app.slack.users import NOT_FOUND
 
@@ -67,8 +68,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if not is_user_dm(event):
             return
         event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        from_inbox = context.get(INBOX_JOB) is not None  # deduped when it was taken in
-        if not from_inbox and not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
+        run = context.get(INBOX_JOB)  # deduped by the inbox when it was taken in
+        if run is None and not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
             log.info("event %s already handled (Slack retry)", event_id)
             return
         person = await deps.users.person(str(event["user"]))
@@ -78,19 +79,28 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         thread = conversation(team_of(body), channel)
         text = words_of(str(event["text"]), await blocking(deps.runtime.directory))
-        await converse(deps, thread=thread, channel=channel, person_id=person.id, text=text)
+        await converse(
+            deps, thread=thread, channel=channel, person_id=person.id, text=text, job=run
+        )
 
 
 async def converse(
-    deps: SlackDeps, *, thread: str, channel: str, person_id: str, text: str
+    deps: SlackDeps,
+    *,
+    thread: str,
+    channel: str,
+    person_id: str,
+    text: str,
+    job: JobRun | None = None,
 ) -> MessageRef | None:
     """One turn: "Thinking…" now, the agent's answer in its place when ready.
 
     A turn makes the conversation's previous card stale: it is retired (no buttons),
-    and the new card, if any, becomes the only one Submit is accepted from.
+    and the new card, if any, becomes the only one Submit is accepted from. Run for an
+    inbox `job`, the "Thinking…" an interrupted attempt of it posted is the one used.
     """
     turn = partial(deps.runner.send, thread, person_id, text)
-    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn)
+    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn, job=job)
 
 
 async def converse_structured(
@@ -109,15 +119,21 @@ async def converse_structured(
 
 
 async def _turn(
-    deps: SlackDeps, *, thread: str, channel: str, person_id: str, run: Callable[[], Reply]
+    deps: SlackDeps,
+    *,
+    thread: str,
+    channel: str,
+    person_id: str,
+    run: Callable[[], Reply],
+    job: JobRun | None = None,
 ) -> MessageRef | None:
-    posted = await retry.notify(deps.client.chat_postMessage, channel=channel, **replies.thinking())
+    posted = await _placeholder(deps, channel, person_id, job)
     async with deps.conversation_lock(thread):
         payload = await _answer(deps, thread, run)
-        sent = posted
+        ref = posted
         if posted is None:  # the placeholder never made it: send the answer on its own
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
-        ref = _ref(sent, person_id)
+            ref = _ref(sent, person_id)
         previous = deps.cards.pop(thread, None)
         if ref is not None and replies.is_card(payload):
             deps.cards[thread] = ref
@@ -125,6 +141,20 @@ async def _turn(
         await retry.notify(deps.client.chat_update, channel=ref.channel, ts=ref.ts, **payload)
     if previous is not None and previous != ref:
         await update(deps, previous, replies.text(replies.SUPERSEDED))
+    return ref
+
+
+async def _placeholder(
+    deps: SlackDeps, channel: str, person_id: str, job: JobRun | None
+) -> MessageRef | None:
+    """ "Thinking…": the message an earlier attempt of the job posted, else a new one,
+    remembered with the job before the turn starts (see `slack.inbox_job`)."""
+    if job is not None and job.reply is not None:
+        return MessageRef(job.reply.channel, job.reply.ts, person_id)
+    sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **replies.thinking())
+    ref = _ref(sent, person_id)
+    if job is not None and ref is not None:
+        await blocking(remember_reply, deps.runtime, job, MessageAt(ref.channel, ref.ts))
     return ref
 
 

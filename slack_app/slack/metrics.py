@@ -30,8 +30,9 @@ class Metrics:
     decisions: Counter[str] = field(default_factory=Counter)
     submitted: int = 0
     scheduler: Counter[str] = field(default_factory=Counter)  # ok, failed, expired, warned
-    inbox: Counter[str] = field(default_factory=Counter)  # done, retry, given_up
+    inbox: Counter[str] = field(default_factory=Counter)  # done, retry, dead
     inbox_waiting: int | None = None  # read from the store at each scrape
+    inbox_dead: int | None = None  # likewise: dead letters kept (all processes)
     ack_buckets: list[int] = field(default_factory=lambda: [0] * len(ACK_BUCKETS))
     ack_count: int = 0
     ack_sum: float = 0.0
@@ -111,7 +112,7 @@ class Metrics:
         lines = [
             f"# HELP {jobs} Slack events handled by this process's worker, by outcome.",
             f"# TYPE {jobs} counter",
-            *(f"{jobs}{_labels(outcome=o)} {self.inbox[o]}" for o in ("done", "retry", "given_up")),
+            *(f"{jobs}{_labels(outcome=o)} {self.inbox[o]}" for o in ("done", "retry", "dead")),
         ]
         if self.inbox_waiting is not None:
             waiting = "access_agent_inbox_waiting"
@@ -119,6 +120,14 @@ class Metrics:
                 f"# HELP {waiting} Slack events taken in and not done yet (all processes).",
                 f"# TYPE {waiting} gauge",
                 f"{waiting} {self.inbox_waiting}",
+            ]
+        if self.inbox_dead is not None:
+            dead = "access_agent_inbox_dead"
+            lines += [
+                f"# HELP {dead} Slack events given up on (dead letters, kept 7 days; "
+                "`access-agent doctor` shows the latest error).",
+                f"# TYPE {dead} gauge",
+                f"{dead} {self.inbox_dead}",
             ]
         return lines
 

@@ -68,6 +68,7 @@ class FakeSlackAPI:
         self.socket_url = ""  # what apps.connections.open hands out (Socket Mode tests)
         self._calls: list[Call] = []
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
+        self._held: dict[str, threading.Event] = {}
         self._ts = 1767225600_000000
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -86,6 +87,8 @@ class FakeSlackAPI:
         return self
 
     def close(self) -> None:
+        for method in list(self._held):
+            self.release(method)
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -103,6 +106,18 @@ class FakeSlackAPI:
         """The next call of `method` answers `status` (429 with Retry-After), then normally."""
         with self._lock:
             self._failures.setdefault(method, []).append((status, retry_after))
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls of `method` are recorded as they come, then left unanswered until the
+        returned event is set (a crash test kills the app while Slack has its call)."""
+        with self._lock:
+            return self._held.setdefault(method, threading.Event())
+
+    def release(self, method: str) -> None:
+        with self._lock:
+            held = self._held.pop(method, None)
+        if held is not None:
+            held.set()
 
     def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """Bodies of the calls received (of `method`, or all), in order; failed ones too."""
@@ -268,6 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = parse_body(parts.query, raw, self.headers.get("Content-Type", ""))
         call = Call(method, body, verb)
         failure = fake._record(call)
+        held = fake._held.get(method)
+        if held is not None:
+            held.wait(timeout=60)
         if failure is not None:
             call.status, retry_after = failure
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}

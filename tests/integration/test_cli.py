@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
 from domain.demo import demo_org_text
+from domain.store.engine import make_engine
+from domain.store.migrate import migrate
+from domain.store.uow import SqlUnitOfWork
 
 
 def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -89,6 +93,24 @@ def test_doctor_on_embedded_defaults(tmp_path: Path) -> None:
     done = cli(tmp_path, "doctor")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[ok  ] org         Acme Corp" in done.stdout
+
+
+def test_doctor_shows_dead_letters_and_the_latest_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    migrate(engine)
+    at = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+    with SqlUnitOfWork(engine) as uow:
+        for key in ("slack:event:EvOK", "slack:event:EvBAD"):
+            uow.inbox.put(key, "slack.event", "{}", at)
+        bad = next(j for j in uow.inbox.claim(at=at, lease=timedelta(seconds=30), limit=2))
+        uow.inbox.fail(bad.id, at, "KeyError: 'user'\nmore lines", retry_at=None)
+        uow.commit()
+    done = cli(tmp_path, "doctor")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "[ok  ] inbox       1 waiting, 1 dead (latest 2026-03-04 15:00 UTC, "
+        f"{bad.key}: KeyError: 'user')"
+    ) in done.stdout
 
 
 def test_chat_reads_a_script_from_stdin(tmp_path: Path) -> None:

@@ -51,7 +51,24 @@ def test_a_lease_left_by_a_dead_holder_lapses(tmp_path: Path) -> None:
     assert dead._acquire()  # it took the lease, then its process died: never released
     alive = ConversationLock(asyncio.Lock(), runtime, "slack:T1:D1")
     assert alive._acquire() is False
-    later = datetime.now(UTC) + ConversationLock.LEASE + timedelta(seconds=1)
+    later = datetime.now(UTC) + dead.lease + timedelta(seconds=1)
     with runtime.uow() as uow:
         assert uow.leases.acquire(alive.name, alive.holder, until=later, at=later)
         uow.commit()
+
+
+def test_a_long_turn_keeps_its_short_lease_by_heartbeat(tmp_path: Path) -> None:
+    """A turn longer than the lease: the holder renews it, nobody else gets in."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", lease_seconds=1)
+    runtime = build_runtime(settings)
+    other = ConversationLock(asyncio.Lock(), runtime, "slack:T1:D1")
+    got_in: list[bool] = []
+
+    async def scenario() -> None:
+        async with ConversationLock(asyncio.Lock(), runtime, "slack:T1:D1"):
+            await asyncio.sleep(1.5)  # past the 1 s lease; beats every 1/3 s renew it
+            got_in.append(await asyncio.to_thread(other._acquire))
+
+    asyncio.run(scenario())
+    assert got_in == [False]
+    assert other._acquire()  # released at the end of the turn

@@ -9,7 +9,7 @@ import pytest
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.org import HeldGrant, Identity, IdentityKind, OrgData, Person
 from domain.orgfile import parse_org
-from domain.ports import NewJob, ids
+from domain.ports import DeadJobs, MessageAt, NewJob, ids
 from domain.requests import (
     AccessRequest,
     ApprovalStep,
@@ -363,6 +363,58 @@ def test_inbox_finish_fail_retry_give_up_and_purge(store: Store) -> None:
         assert uow.inbox.purge(T0 + timedelta(seconds=1)) == 2  # done and dead, not retry
         assert uow.inbox.purge(T0 + timedelta(hours=1)) == 1
         assert uow.inbox.put("done", "slack.event", "again", T0) is True  # purged keys free
+        uow.commit()
+
+
+def test_inbox_a_heartbeat_renews_only_its_own_lease(store: Store) -> None:
+    lease = timedelta(seconds=30)
+    with store.uow() as uow:
+        uow.inbox.put("k", "slack.event", "{}", T0)
+        (job,) = uow.inbox.claim(at=T0, lease=lease, limit=1)
+        uow.commit()
+    with store.uow() as uow:  # the worker is alive: its heartbeat keeps the job
+        assert uow.inbox.renew(job.id, job.token, T0 + timedelta(seconds=50)) is True
+        assert uow.inbox.renew(job.id, "someone-else", T0 + timedelta(hours=1)) is False
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.inbox.claim(at=T0 + timedelta(seconds=40), lease=lease, limit=1) == []
+        (again,) = uow.inbox.claim(at=T0 + timedelta(seconds=51), lease=lease, limit=1)
+        assert again.token != job.token
+        assert uow.inbox.renew(job.id, job.token, T0 + timedelta(minutes=2)) is False  # lost
+        uow.inbox.finish(again.id, T0 + timedelta(minutes=1))
+        assert uow.inbox.renew(again.id, again.token, T0 + timedelta(minutes=2)) is False
+        uow.commit()
+
+
+def test_inbox_a_later_attempt_sees_what_an_earlier_one_posted(store: Store) -> None:
+    lease = timedelta(seconds=30)
+    with store.uow() as uow:
+        uow.inbox.put("k", "slack.event", "{}", T0)
+        (first,) = uow.inbox.claim(at=T0, lease=lease, limit=1)
+        uow.inbox.reply(first.id, MessageAt("D01ALEX", "1767225600.000001"))
+        uow.commit()
+    assert first.reply is None
+    with store.uow() as uow:  # its worker died; the next one finds the placeholder
+        (second,) = uow.inbox.claim(at=T0 + timedelta(minutes=1), lease=lease, limit=1)
+    assert second.reply == MessageAt("D01ALEX", "1767225600.000001")
+
+
+def test_inbox_dead_letters_are_counted_until_purged(store: Store) -> None:
+    lease = timedelta(seconds=30)
+    with store.uow() as uow:
+        assert uow.inbox.dead() == DeadJobs(0)
+        for name in ("ok", "poison", "later", "retried"):
+            uow.inbox.put(name, "slack.event", name, T0)
+        jobs = {j.key: j for j in uow.inbox.claim(at=T0, lease=lease, limit=4)}
+        uow.inbox.finish(jobs["ok"].id, T0)
+        uow.inbox.fail(jobs["poison"].id, T0, "KeyError: 'user'", retry_at=None)
+        uow.inbox.fail(jobs["later"].id, T0 + timedelta(seconds=5), "boom", retry_at=None)
+        uow.inbox.fail(jobs["retried"].id, T0, "db down", retry_at=T0 + timedelta(seconds=2))
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.inbox.dead() == DeadJobs(2, "later", T0 + timedelta(seconds=5), "boom")
+        assert uow.inbox.purge(T0 + timedelta(seconds=1)) == 2  # ok and poison
+        assert uow.inbox.dead().count == 1
         uow.commit()
 
 

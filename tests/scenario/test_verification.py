@@ -69,3 +69,4 @@ def test_metrics_count_the_inbox(slack: SlackHarness) -> None:
         time.sleep(0.05)
     assert 'access_agent_inbox_jobs_total{outcome="done"} 1' in metrics
     assert "access_agent_inbox_waiting 0" in metrics
+    assert "access_agent_inbox_dead 0" in metrics
