@@ -7,7 +7,8 @@ left open. Every `--big-every`th message carries `--big-kb` KB of pasted text (t
 probe of issue 8 sent 100 KB–1 MB). The model reads only the head of each message
 (the offline tokenizer on 1 MB would dominate the run); the agent state keeps it all,
 as it did before text was bounded. The pruned run prunes every `--prune-every`
-conversations, as the scheduler would every tick, then once at the end.
+conversations, as the scheduler would every tick, then once at the end; the unpruned
+store is then pruned once, as at the first start-up after upgrading (timed).
 """
 
 from __future__ import annotations
@@ -67,11 +68,24 @@ def run(db: Path, *, n: int, big_every: int, big_kb: int, prune_every: int) -> t
         if prune_every and (i + 1) % prune_every == 0:
             retention.prune()
     if prune_every:
-        started = time.perf_counter()
         retention.prune()
-        print(f"  last prune took {(time.perf_counter() - started) * 1000:.0f} ms")
     size = retention.store.size()
     return size.bytes, size.threads
+
+
+def prune_once(db: Path) -> tuple[int, int, float]:
+    """One prune of an unpruned store, as at the first start-up after upgrading."""
+    saver = make_checkpointer(f"sqlite:///{db}")
+    directory = Directory(load_demo_org())
+    deps = AgentDeps(model=HeadModel(directory), directory=lambda: directory, clock=SystemClock())
+    retention = Retention(
+        build_graph(deps, checkpointer=saver), keep_idle=timedelta(days=7), clock=SystemClock()
+    )
+    started = time.perf_counter()
+    retention.prune()
+    took = time.perf_counter() - started
+    size = retention.store.size()
+    return size.bytes, size.threads, took
 
 
 def main() -> None:
@@ -94,6 +108,12 @@ def main() -> None:
                 f"({Path(str(sqlite_path(f'sqlite:///{db}'))).name}), {threads} stored, "
                 f"{took:.1f} s"
             )
+            if not every:
+                stored, threads, took = prune_once(db)
+                print(
+                    f"{'then one prune':<16} {took * 1000:.0f} ms: {stored / 1e6:8.2f} MB, "
+                    f"{threads} stored"
+                )
 
 
 if __name__ == "__main__":
