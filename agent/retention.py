@@ -20,6 +20,7 @@ by checkpoint id, so a prune reads only the conversations that moved since the l
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class PruneReport:
     deleted: int = 0  # conversations removed (finished, or idle past the retention)
     trimmed: int = 0  # older checkpoints removed from conversations still waiting
     busy: int = 0  # conversations left for next time: a turn held them
+    failed: int = 0  # conversations that could not be read or pruned (logged)
 
 
 class Retention:
@@ -62,23 +64,30 @@ class Retention:
 
     def prune(self, hold: Hold = unguarded) -> PruneReport:
         now = self.clock.now()
-        deleted = trimmed = busy = 0
+        counts: Counter[str] = Counter()
         heads = self.store.heads()
         for head in heads:
-            if not self._done(self._activity(head), now):
-                trimmed += self.store.trim(head.thread) if head.checkpoints > 1 else 0
-                continue
-            with hold(head.thread) as held:
-                if not held:
-                    busy += 1
-                elif self._done(self._read(head.thread), now):  # again, now nobody runs it
-                    self.store.delete(head.thread)
-                    self._seen.pop(head.thread, None)
-                    deleted += 1
+            try:
+                self._prune_one(head, now, hold, counts)
+            except Exception:  # one unreadable conversation must not stop the others
+                log.exception("checkpoints: cannot prune conversation %s", head.thread)
+                counts["failed"] += 1
         self._seen = {h.thread: self._seen[h.thread] for h in heads if h.thread in self._seen}
-        if deleted or trimmed:
+        if counts["deleted"] or counts["trimmed"]:
             self.store.reclaim()
-        return PruneReport(deleted=deleted, trimmed=trimmed, busy=busy)
+        return PruneReport(**counts)
+
+    def _prune_one(self, head: Head, now: datetime, hold: Hold, counts: Counter[str]) -> None:
+        if not self._done(self._activity(head), now):
+            counts["trimmed"] += self.store.trim(head.thread) if head.checkpoints > 1 else 0
+            return
+        with hold(head.thread) as held:
+            if not held:
+                counts["busy"] += 1
+            elif self._done(self._read(head.thread), now):  # again, now nobody runs it
+                self.store.delete(head.thread)
+                self._seen.pop(head.thread, None)
+                counts["deleted"] += 1
 
     def _done(self, activity: Activity | None, now: datetime) -> bool:
         if activity is None:  # gone meanwhile

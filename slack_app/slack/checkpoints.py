@@ -55,19 +55,28 @@ class Janitor:
     """Prunes this process's checkpoint store; remembers what it read between ticks."""
 
     def __init__(self, deps: SlackDeps, *, keep_idle: timedelta, clock: Clock | None = None):
-        self.deps = deps
-        graph = deps.runner.graph
-        self.retention = Retention(graph, keep_idle=keep_idle, clock=clock or SystemClock())
+        self.deps, self.keep_idle, self.clock = deps, keep_idle, clock or SystemClock()
+        self._retention: Retention | None = None
+
+    @property
+    def retention(self) -> Retention:
+        """Made on first use: a checkpointer it cannot prune fails a prune, not start-up."""
+        if self._retention is None:
+            graph = self.deps.runner.graph
+            self._retention = Retention(graph, keep_idle=self.keep_idle, clock=self.clock)
+        return self._retention
 
     async def prune(self) -> PruneReport:
         report = await blocking(self.retention.prune, partial(leased, self.deps.runtime))
         self.deps.metrics.checkpoints_pruned(report.deleted, report.trimmed)
-        if report.deleted or report.trimmed:
+        if report.deleted or report.trimmed or report.failed:
             log.info(
-                "checkpoints: %d conversations deleted, %d old checkpoints trimmed, %d busy",
+                "checkpoints: %d conversations deleted, %d old checkpoints trimmed, "
+                "%d busy, %d failed",
                 report.deleted,
                 report.trimmed,
                 report.busy,
+                report.failed,
             )
         return report
 

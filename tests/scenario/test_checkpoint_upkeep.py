@@ -4,15 +4,25 @@ conversation, leaves one a turn holds, and /metrics shows the store's size."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
 
 from agent.retention import PruneReport
+from domain.ports import FixedClock
+from slack_app.agent_wiring import build_runner
+from slack_app.bootstrap import build_runtime
+from slack_app.server import create_app
+from slack_app.settings import Settings
 from slack_app.slack.checkpoints import Janitor
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import conversation
-from tests.fakes.slack_api import TEAM, dm_channel
+from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
+from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, requests_of, submit, updated
-from tests.scenario.harness import SlackHarness
+from tests.scenario.harness import SECRET, SlackHarness
 
 ALEX = "U01ALEX"
 THREAD = conversation(TEAM, dm_channel(ALEX))
@@ -79,3 +89,24 @@ def test_metrics_show_the_checkpoint_store_size(slack: SlackHarness) -> None:
     card_for(h, ALEX, "github write for 3 days")
     assert gauge(h, "access_agent_checkpoint_threads") == 1
     assert gauge(h, "access_agent_checkpoint_store_bytes") >= empty > 0
+
+
+def test_the_store_is_pruned_at_start_up(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        slack_signing_secret=SECRET,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack_api.url,
+        model="offline",
+    )
+    runtime = build_runtime(settings, clock=FixedClock(NOW))
+    runner = build_runner(runtime)
+    runner.send(THREAD, "alex.meyer@acme.test", "thanks!")  # ended before this start
+    assert runner.state(THREAD) != {}
+    with TestClient(create_app(settings, runtime=runtime, runner=runner)) as http:
+        h = SlackHarness(http, slack_api, runtime)
+        for _ in range(200):  # the first tick runs as the app starts
+            if gauge(h, "access_agent_checkpoint_threads") == 0:
+                break
+            time.sleep(0.05)
+        assert gauge(h, "access_agent_checkpoint_threads") == 0

@@ -67,3 +67,16 @@ def test_a_file_made_without_auto_vacuum_is_converted_once(tmp_path: Path) -> No
     retention.prune()
     assert _auto_vacuum(path) == 2
     assert retention.store.size().bytes < before / 20
+
+
+def test_an_unreadable_conversation_does_not_stop_the_others(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    runner, retention = _agent(url)
+    _cancelled_conversations(runner, 2)
+    bad = thread_id("test", "bad")
+    runner.send(bad, ALEX, "same access as Priya for 3 days")
+    with sqlite3.connect(str(sqlite_path(url))) as conn:  # rows a newer version can't read
+        conn.execute("UPDATE checkpoints SET checkpoint = x'c1' WHERE thread_id = ?", (bad,))
+    report = retention.prune()
+    assert report.failed == 1 and report.deleted == 2
+    assert [h.thread for h in retention.store.heads()] == [bad]
