@@ -65,23 +65,33 @@ class SqliteStore:
         self.saver.delete_thread(thread)  # both tables, one transaction
 
     def reclaim(self) -> None:
-        conn: sqlite3.Connection = self.saver.conn
-        with self.saver.lock:
-            conn.commit()
-            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != INCREMENTAL:
-                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-                conn.execute("VACUUM")  # once per file: turns incremental mode on
+        """Free pages back to the file system, then the WAL truncated; nothing when
+        there is nothing to free (it runs on every prune)."""
+        converted = self._convert()
         free = self._free_pages()
+        if not (free or converted):
+            return
         while free:
             with self.saver.lock:
                 # executescript steps the pragma to the end; execute() frees one page
-                conn.executescript(f"PRAGMA incremental_vacuum({RECLAIM_PAGES});")
+                self.saver.conn.executescript(f"PRAGMA incremental_vacuum({RECLAIM_PAGES});")
             left = self._free_pages()
             if left >= free:  # nothing moved (no incremental mode): stop, never spin
                 break
             free = left
         with self.saver.lock:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def _convert(self) -> bool:
+        """Turn incremental auto_vacuum on in a file made without it (one VACUUM)."""
+        conn: sqlite3.Connection = self.saver.conn
+        with self.saver.lock:
+            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == INCREMENTAL:
+                return False
+            conn.commit()
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            conn.execute("VACUUM")
+        return True
 
     def _free_pages(self) -> int:
         with self.saver.lock:

@@ -73,8 +73,10 @@ class Retention:
                 log.exception("checkpoints: cannot prune conversation %s", head.thread)
                 counts["failed"] += 1
         self._seen = {h.thread: self._seen[h.thread] for h in heads if h.thread in self._seen}
-        if counts["deleted"] or counts["trimmed"]:
+        try:  # every time: a reclaim that failed last time (a busy file) is done now
             self.store.reclaim()
+        except Exception:
+            log.exception("checkpoints: giving the freed space back failed; next time")
         return PruneReport(**counts)
 
     def _prune_one(self, head: Head, now: datetime, hold: Hold, counts: Counter[str]) -> None:
