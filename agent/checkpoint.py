@@ -44,6 +44,7 @@ def make_checkpointer(database_url: str) -> BaseCheckpointSaver[Any]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # a new file only: see checkpoint_sqlite
     conn.execute("PRAGMA journal_mode=WAL")
     saver = SqliteSaver(conn)
     saver.setup()

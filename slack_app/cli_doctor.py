@@ -80,11 +80,31 @@ def checks(settings: Settings) -> list[Check]:
         )
 
     results.append(_safe("org", org))
+    results.append(_safe("checkpoints", lambda: _checkpoints_check(settings)))
     results.append(_safe("model", lambda: _model_check(settings)))
     results.append(_safe("inbox", lambda: _inbox_check(settings)))
     slack = "configured" if settings.slack_bot_token else "not configured (local chat only)"
     results.append(Check("slack", True, slack))
     return results
+
+
+def _checkpoints_check(settings: Settings) -> str:
+    """How big the conversation store is (pruned by the scheduler of serve/socket/worker)."""
+    from agent.checkpoint import make_checkpointer
+    from agent.checkpoint_store import store_of
+
+    saver = make_checkpointer(settings.database_url)
+    try:
+        stored = store_of(saver).size()
+    finally:
+        conn = getattr(saver, "conn", None)
+        if conn is not None:
+            conn.close()
+    days = f"{settings.checkpoint_retention_days:g}"
+    return (
+        f"{stored.bytes:,} bytes ({stored.bytes / 1e6:.1f} MB), {stored.threads} "
+        f"conversations (waiting ones kept {days} days)"
+    )
 
 
 def _model_check(settings: Settings) -> str:

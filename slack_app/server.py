@@ -32,7 +32,7 @@ from sqlalchemy import text
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.settings import Settings
-from slack_app.slack import inbox, scheduler
+from slack_app.slack import checkpoints, inbox, scheduler
 from slack_app.slack.app import create_bolt_app
 from slack_app.slack.deps import SlackDeps, build_deps
 from slack_app.slack.metrics import Metrics
@@ -134,6 +134,7 @@ def create_app(
         except Exception as exc:  # the rest of the metrics still help
             log.warning("metrics: cannot count the inbox: %s", exc)
             metrics.inbox_waiting = metrics.inbox_dead = None
+        checkpoints.measure(deps)  # the checkpoint store's size gauges
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     return api

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         validation_alias="EXPIRY_WARNING_HOURS",
         description="How long before temporary access ends its holders are told.",
     )
+    checkpoint_retention_days: float = Field(
+        default=7,
+        gt=0,
+        validation_alias="CHECKPOINT_RETENTION_DAYS",
+        description="Days a conversation waiting for its requester (an open question or "
+        "card) is kept in the checkpoint store; finished ones are pruned at once.",
+    )
 
     @property
     def lease(self) -> timedelta:
@@ -99,6 +106,10 @@ class Settings(BaseSettings):
     @property
     def expiry_warning(self) -> timedelta:
         return timedelta(hours=self.expiry_warning_hours)
+
+    @property
+    def checkpoint_retention(self) -> timedelta:
+        return timedelta(days=self.checkpoint_retention_days)
 
     @property
     def model_backend(self) -> Literal["offline", "openai"]:

@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+PRUNED_KINDS = ("conversations", "checkpoints")
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
 
 
@@ -33,6 +34,9 @@ class Metrics:
     inbox: Counter[str] = field(default_factory=Counter)  # done, retry, dead
     inbox_waiting: int | None = None  # read from the store at each scrape
     inbox_dead: int | None = None  # likewise: dead letters kept (all processes)
+    checkpoint_bytes: int | None = None  # the checkpoint store, read at each scrape
+    checkpoint_threads: int | None = None
+    pruned: Counter[str] = field(default_factory=Counter)  # conversations, checkpoints
     ack_buckets: list[int] = field(default_factory=lambda: [0] * len(ACK_BUCKETS))
     ack_count: int = 0
     ack_sum: float = 0.0
@@ -66,10 +70,16 @@ class Metrics:
         with self._lock:
             self.inbox[outcome] += 1
 
+    def checkpoints_pruned(self, conversations: int, checkpoints: int) -> None:
+        with self._lock:
+            self.pruned["conversations"] += conversations
+            self.pruned["checkpoints"] += checkpoints
+
     def render(self) -> str:
         with self._lock:
             lines = [*self._http(), *self._acks(), *self._requests(), *self._scheduler()]
             lines += self._inbox()
+            lines += self._checkpoints()
             return "\n".join(lines) + "\n"
 
     def _http(self) -> list[str]:
@@ -145,3 +155,28 @@ class Metrics:
             "# TYPE access_agent_expiry_warnings_total counter",
             f"access_agent_expiry_warnings_total {self.scheduler['warned']}",
         ]
+
+    def _checkpoints(self) -> list[str]:
+        pruned = "access_agent_checkpoints_pruned_total"
+        lines = [
+            f"# HELP {pruned} Finished or idle conversations deleted from the checkpoint "
+            "store, and older checkpoints trimmed from live ones, by this process.",
+            f"# TYPE {pruned} counter",
+            *(f"{pruned}{_labels(kind=k)} {self.pruned[k]}" for k in PRUNED_KINDS),
+            "# HELP access_agent_checkpoint_prune_failures_total Prunes that failed (tried "
+            "again on the next scheduler tick).",
+            "# TYPE access_agent_checkpoint_prune_failures_total counter",
+            f"access_agent_checkpoint_prune_failures_total {self.scheduler['prune_failed']}",
+        ]
+        if self.checkpoint_bytes is not None and self.checkpoint_threads is not None:
+            size, threads = "access_agent_checkpoint_store_bytes", "access_agent_checkpoint_threads"
+            lines += [
+                f"# HELP {size} Size of the checkpoint store (SQLite file and WAL, or the "
+                "PostgreSQL tables with their indexes).",
+                f"# TYPE {size} gauge",
+                f"{size} {self.checkpoint_bytes}",
+                f"# HELP {threads} Conversations in the checkpoint store.",
+                f"# TYPE {threads} gauge",
+                f"{threads} {self.checkpoint_threads}",
+            ]
+        return lines

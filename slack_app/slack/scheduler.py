@@ -1,6 +1,7 @@
 """The scheduler in a Slack process: every SCHEDULER_INTERVAL_SECONDS, one domain tick
 (expire what is due, find what ends within EXPIRY_WARNING_HOURS) in a worker thread,
-then the DMs it calls for, to the requester and a different beneficiary.
+then the DMs it calls for, to the requester and a different beneficiary; then the
+checkpoint store is pruned (`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
 
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
 each notice in the store, so they are done once between them (see `domain.scheduler`).
@@ -24,6 +25,7 @@ from slack_app.blocks import notices
 from slack_app.blocks.kit import Block
 from slack_app.settings import Settings
 from slack_app.slack import notify
+from slack_app.slack.checkpoints import Janitor
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import blocking
 from slack_app.slack.records import release
@@ -86,9 +88,15 @@ async def _tell(deps: SlackDeps, request: AccessRequest, payload: Block) -> bool
 
 
 async def run_scheduler(
-    deps: SlackDeps, *, every: float, warn_before: timedelta, stop: asyncio.Event
+    deps: SlackDeps,
+    *,
+    every: float,
+    warn_before: timedelta,
+    stop: asyncio.Event,
+    janitor: Janitor | None = None,
 ) -> None:
-    """Tick now and then every `every` seconds until `stop` is set."""
+    """Tick now and then every `every` seconds until `stop` is set; after each tick,
+    prune the checkpoint store when a `janitor` is given."""
     while not stop.is_set():
         try:
             await tick(deps, warn_before=warn_before)
@@ -96,8 +104,19 @@ async def run_scheduler(
         except Exception:
             deps.metrics.scheduled("failed")
             log.exception("scheduler tick failed; trying again in %s s", every)
+        if janitor is not None:
+            await _prune(janitor, every)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+async def _prune(janitor: Janitor, every: float) -> None:
+    """A failed prune is logged and counted apart from the tick, and never stops the loop."""
+    try:
+        await janitor.prune()
+    except Exception:
+        janitor.deps.metrics.scheduled("prune_failed")
+        log.exception("pruning checkpoints failed; trying again in %s s", every)
 
 
 def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[None]]:
@@ -106,7 +125,10 @@ def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyn
     if every <= 0:
         log.warning("scheduler off (SCHEDULER_INTERVAL_SECONDS=0): nothing expires here")
         return []
-    loop = run_scheduler(deps, every=every, warn_before=settings.expiry_warning, stop=stop)
+    janitor = Janitor(deps, keep_idle=settings.checkpoint_retention)
+    loop = run_scheduler(
+        deps, every=every, warn_before=settings.expiry_warning, stop=stop, janitor=janitor
+    )
     return [asyncio.create_task(loop, name="scheduler")]
 
 
