@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent.bounds import MAX_MESSAGE_CHARS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -75,6 +77,14 @@ class Settings(BaseSettings):
         ge=0,
         validation_alias="EXPIRY_WARNING_HOURS",
         description="How long before temporary access ends its holders are told.",
+    )
+    max_message_chars: int = Field(
+        default=MAX_MESSAGE_CHARS,
+        ge=100,
+        le=40_000,
+        validation_alias="ACCESS_AGENT_MAX_MESSAGE_CHARS",
+        description="How many characters of one message the agent reads; the rest is "
+        "cut before any parsing and the reply says so. Slack allows 40,000.",
     )
 
     @property
