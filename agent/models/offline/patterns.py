@@ -2,9 +2,9 @@
 
 Each pattern is written for what people type into access bots, and each is tested by
 the eval suite rather than trusted. Each is also linear in the length of the text (rule
-7): no two quantifiers can take the same characters, and a search that could start at
-every word of a long run or line stops at the next place where a later start would
-decide the same (tests/unit/agent/test_long_text.py).
+7): where a search could start at every word of a long run or line and rescan the rest
+of it each time, it looks only so far (a word of at most 64 characters) or only up to
+the next place where a later start decides the same (tests/unit/agent/test_long_text.py).
 """
 
 from __future__ import annotations
