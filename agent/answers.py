@@ -25,9 +25,19 @@ def pick(choices: list[dict[str, Any]], selection: list[str]) -> list[str]:
     return picked
 
 
+def choice_number(text: str, count: int) -> int | None:
+    """`text` as the number of one of `count` choices, else None. A run of digits longer
+    than any choice number is none, so int() never reads it (it refuses 4,300 digits)."""
+    if not text.isdecimal():
+        return None
+    digits = text.lstrip("0")
+    number = int(digits or "0") if len(digits) <= len(str(count)) else 0
+    return number if 1 <= number <= count else None
+
+
 def _by_number(choices: list[dict[str, Any]], text: str) -> list[str]:
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return [choices[int(text) - 1]["id"]]
+    if (number := choice_number(text, len(choices))) is not None:
+        return [choices[number - 1]["id"]]
     if text in {"last", "the last one", "last one"} and choices:
         return [choices[-1]["id"]]
     return []

@@ -11,7 +11,7 @@ from agent.deps import AgentDeps
 from agent.merge import merge
 from agent.models.port import ModelContext, Turn
 from agent.phrasing import HELP, proposal_text, question_text, refusal_text
-from agent.state import AgentState
+from agent.state import MAX_TURNS, AgentState
 from tools.base import ToolContext
 from tools.proposal import build_proposal
 from tools.proposal_models import ProposalInput
@@ -116,13 +116,7 @@ class Nodes:
         answer = interrupt(
             {"type": "clarify", "text": state.get("reply", ""), "question": state.get("question")}
         )
-        return {
-            "turns": [
-                *state.get("turns", []),
-                {"role": "assistant", "text": state.get("reply", "")},
-                {"role": "user", "text": _text(answer)},
-            ]
-        }
+        return {"turns": _next_turns(state, answer)}
 
     def propose(self, state: AgentState) -> dict[str, Any]:
         answer = interrupt(
@@ -133,14 +127,7 @@ class Nodes:
             return {"outcome": "confirmed", "reply": "Submitted for approval."}
         if action == "cancel":
             return {"outcome": "cancelled", "reply": "OK, cancelled. Nothing was submitted."}
-        return {
-            "outcome": None,
-            "turns": [
-                *state.get("turns", []),
-                {"role": "assistant", "text": state.get("reply", "")},
-                {"role": "user", "text": _text(answer)},
-            ],
-        }
+        return {"outcome": None, "turns": _next_turns(state, answer)}
 
 
 def _stage(state: AgentState) -> str:
@@ -163,6 +150,18 @@ def proposal_input(ask: dict[str, Any], picks: dict[str, Any]) -> ProposalInput:
         duration=ask.get("duration"),
         reason=ask.get("reason"),
     )
+
+
+def _next_turns(state: AgentState, answer: Any) -> list[dict[str, str]]:
+    """The conversation with the bot's question and the answer added, keeping the last
+    `MAX_TURNS`: a long back-and-forth neither grows the checkpointed state nor the
+    model's prompt without bound (the merged ask keeps what earlier turns said)."""
+    turns = [
+        *state.get("turns", []),
+        {"role": "assistant", "text": state.get("reply", "")},
+        {"role": "user", "text": _text(answer)},
+    ]
+    return turns[-MAX_TURNS:]
 
 
 def _text(answer: Any) -> str:

@@ -2,18 +2,21 @@
 
 A conversation lives on a thread id derived from where it happens (Slack team +
 channel + thread, or a local chat session), so any process with the same
-checkpointer can pick it up after a restart.
+checkpointer can pick it up after a restart. Every text enters here, and only its
+first `max_chars` characters go on: to the model (either backend), the tools and
+the checkpointed state (rule 7).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langgraph.types import Command
 
 from agent.ask import Ask
+from agent.bounds import MAX_MESSAGE_CHARS, bounded, cut_notice
 from agent.merge import merge
 from agent.state import fresh, given
 from tools.proposal_models import Proposal
@@ -37,8 +40,9 @@ class Reply:
 
 
 class AgentRunner:
-    def __init__(self, graph: Any) -> None:
+    def __init__(self, graph: Any, *, max_chars: int = MAX_MESSAGE_CHARS) -> None:
         self.graph = graph
+        self.max_chars = max_chars
 
     def _config(self, thread: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread}}
@@ -55,10 +59,17 @@ class AgentRunner:
         return dict(self.graph.get_state(self._config(thread)).values)
 
     def send(self, thread: str, requester: str, text: str) -> Reply:
+        """One message; a message longer than `max_chars` is read up to there, and the
+        reply says so."""
+        text, cut = bounded(text, self.max_chars)
         waiting = self.waiting_for(thread)
         if waiting and self.state(thread).get("requester") == requester:
-            return self._run(thread, Command(resume={"text": text}))
-        return self._run(thread, fresh(requester, text))
+            reply = self._run(thread, Command(resume={"text": text}))
+        else:
+            reply = self._run(thread, fresh(requester, text))
+        if not cut:
+            return reply
+        return replace(reply, notices=[cut_notice(self.max_chars), *reply.notices])
 
     def start(
         self,
@@ -73,6 +84,7 @@ class AgentRunner:
         skipped, the tools resolve and check it exactly like a typed one, and the reply
         is a clarification, a refusal or the proposal to confirm."""
         checked, _ = merge({}, Ask.model_validate({"action": "request", **ask}))
+        words, _ = bounded(words, self.max_chars)
         return self._run(thread, given(requester, words, checked, picks or {}))
 
     def confirmable(self, thread: str, requester: str) -> Proposal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 Outcome = Literal["clarify", "proposal", "refused", "confirmed", "cancelled", "message"]
+MAX_TURNS = 21  # messages kept in state, each bounded; odd, so the first kept is the user's
 
 
 class AgentState(TypedDict, total=False):

@@ -111,14 +111,14 @@ def senders() -> list[str]:
     return [p.slack_id for p in load_demo_org().people if p.slack_id and p.active]
 
 
-def event_body(user: str, event_id: str, *, bot: bool = False) -> str:
+def event_body(user: str, event_id: str, *, bot: bool = False, text: str = TEXT) -> str:
     now = f"{time.time():.6f}"
     event: dict[str, Any] = {
         "type": "message",
         "channel": dm_channel(user),
         "channel_type": "im",
         "user": user,
-        "text": TEXT,
+        "text": text,
         "ts": now,
         "event_ts": now,
     }

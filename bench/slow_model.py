@@ -51,7 +51,8 @@ def slow_runner(runtime: Runtime, delay: float) -> AgentRunner:
         pending=lambda: StorePending(runtime),
     )
     saver = make_checkpointer(runtime.settings.database_url)
-    return AgentRunner(build_graph(deps, checkpointer=saver))
+    graph = build_graph(deps, checkpointer=saver)
+    return AgentRunner(graph, max_chars=runtime.settings.max_message_chars)
 
 
 async def work(settings: Settings, delay: float) -> None:

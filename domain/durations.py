@@ -109,8 +109,7 @@ def _unit(unit: str) -> tuple[int, int]:
 
 def _relative(m: re.Match[str], today: date, now: datetime, tz: ZoneInfo) -> DurationAsk:
     phrase = " ".join(m.group().split())
-    word = (m.groupdict().get("word") or "a").lower()
-    count = int(m["digits"]) if m.groupdict().get("digits") else _NUMBER[word]
+    count = _count(m)
     months, seconds = _unit(m["unit"])
     if count == 0:
         raise DurationError(f'"{phrase}" is no time at all: say how long, e.g. "for 3 days"')
@@ -119,6 +118,16 @@ def _relative(m: re.Match[str], today: date, now: datetime, tz: ZoneInfo) -> Dur
     days, rest = divmod(count * seconds, 86_400) if seconds >= 86_400 else (0, count * seconds)
     length = IsoDuration(count * months, days, rest, _iso_text(count * months, days, rest))
     return _lasting(phrase, length, now, tz)
+
+
+def _count(m: re.Match[str]) -> int:
+    """How many units, in digits or a word. Digits past any allowed length count as
+    10**12, which is too long in every unit, so int() never reads a run of thousands."""
+    digits = m.groupdict().get("digits")
+    if not digits:
+        return _NUMBER[(m.groupdict().get("word") or "a").lower()]
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= 12 else 10**12
 
 
 def _iso_text(months: int, days: int, seconds: int) -> str:

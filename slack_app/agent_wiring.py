@@ -40,4 +40,5 @@ def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentR
         pending=lambda: StorePending(runtime),
     )
     saver = checkpointer or make_checkpointer(runtime.settings.database_url)
-    return AgentRunner(build_graph(deps, checkpointer=saver))
+    graph = build_graph(deps, checkpointer=saver)
+    return AgentRunner(graph, max_chars=runtime.settings.max_message_chars)

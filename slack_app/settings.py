@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent.bounds import MAX_MESSAGE_CHARS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -97,6 +99,15 @@ class Settings(BaseSettings):
         validation_alias="CHECKPOINT_RETENTION_DAYS",
         description="Days a conversation waiting for its requester (an open question or "
         "card) is kept in the checkpoint store; finished ones are pruned at once.",
+    )
+
+    max_message_chars: int = Field(
+        default=MAX_MESSAGE_CHARS,
+        ge=100,
+        le=40_000,
+        validation_alias="ACCESS_AGENT_MAX_MESSAGE_CHARS",
+        description="How many characters of one message the agent reads; the rest is "
+        "cut before any parsing and the reply says so. Slack allows 40,000.",
     )
 
     @property

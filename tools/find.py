@@ -64,9 +64,10 @@ SELF_WORDS = frozenset({"me", "myself", "i", "self", "me myself", "i myself"})
 MANAGER_WORDS = frozenset(
     {"my manager", "my boss", "my line manager", "my supervisor", "my lead", "my mgr"}
 )
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>", re.IGNORECASE)
+# Used whole (fullmatch); written so a search would be linear too (rule 7).
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>", re.IGNORECASE)
 _SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_EMAIL = re.compile(r"(?<![^@\s])[^@\s]+@[^@\s]+")
 
 
 def match_person(

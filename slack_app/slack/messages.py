@@ -42,7 +42,9 @@ def is_user_dm(event: dict[str, Any]) -> bool:
     )
 
 
-_LINK = re.compile(r"<([@#!]?)([^>|]*)(?:\|([^>]*))?>")
+# Slack sends a typed "<" as "&lt;", so markup never holds one: stopping at it keeps the
+# search linear on text full of unclosed "<" (rule 7).
+_LINK = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
 
 
 def words_of(text: str, directory: Directory) -> str:

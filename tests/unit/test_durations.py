@@ -176,6 +176,7 @@ def test_no_duration_stated(text: str) -> None:
         ("for 0 days", "0 days"),
         ("for -3 days", "negative"),
         ("for 500 years", "too long"),
+        ("for " + "9" * 5_000 + " days", "too long"),  # int() refuses over 4,300 digits
         ("until 2036-12-01", "too long"),
         ("until February 30", "February has no day 30"),
         ("until 3/20", "20 March"),
@@ -186,6 +187,11 @@ def test_no_duration_stated(text: str) -> None:
 def test_errors_say_what_is_wrong(text: str, says: str) -> None:
     with pytest.raises(DurationError, match=says):
         parse(text)
+
+
+def test_leading_zeros_past_what_int_reads_still_count() -> None:
+    ask = parse("for " + "0" * 5_000 + "2 minutes")
+    assert ask is not None and ask.end == NOW + timedelta(minutes=2)
 
 
 def test_a_date_without_a_year_rolls_into_next_year_when_nearer() -> None:

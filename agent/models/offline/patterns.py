@@ -1,7 +1,10 @@
 """Word patterns the offline model reads: refusals, cancel/confirm, kind, cues, reasons.
 
 Each pattern is written for what people type into access bots, and each is tested by
-the eval suite rather than trusted.
+the eval suite rather than trusted. Each is also linear in the length of the text (rule
+7): where a search could start at every word of a long run or line and rescan the rest
+of it each time, it looks only so far (a word of at most 64 characters) or only up to
+the next place where a later start decides the same (tests/unit/agent/test_long_text.py).
 """
 
 from __future__ import annotations
@@ -47,9 +50,16 @@ SKIP_APPROVAL = _any(
 )
 
 # Approving, by the bot or the requester: "approve it yourself", "approve request 42".
-SELF_APPROVAL = _any(
+# "approve it for me ... manager" on one line asks for the manager's approval. Each such
+# phrase looks for "manager" only up to the next one on its line, which then decides.
+_APPROVE = (
     r"(?<!\bwho\s)(?<!\bto\s)(?<!\bcan\s)(?<!\bwill\s)(?<!\bmust\s)(?<!\bshould\s)"
-    r"\bapprove\b(?!\s*\?)(?!\s+(?:it|this)\s+for\s+me\b.*\bmanager\b)",
+    r"\bapprove\b(?!\s*\?)"
+)
+_FOR_ME = r"\s+(?:it|this)\s+for\s+me\b"
+_NEXT_FOR_ME = rf"{_APPROVE}[^\S\n]+(?:it|this)[^\S\n]+for[^\S\n]+me\b"
+SELF_APPROVAL = _any(
+    rf"{_APPROVE}(?!{_FOR_ME}.*?(?:\bmanager\b|{_NEXT_FOR_ME}))",
     r"\bself[-\s]?approv\w*|\bapprove\s+my\s+own\b",
     r"\b(?:allowed|able|authori[sz]ed|permitted)\s+to\s+approve\b",
 )
@@ -91,6 +101,12 @@ INJECTION = _any(
     r"\bnobody\s+(?:needs|has)\s+to\s+know\b|\bDAN\s+mode\b",
 )
 
+# "my laptop ... is stuck": from each device word, only up to the next one (which would
+# find the same complaint); "lunch" with no "access" after it: only up to the next such
+# word, so the last one on the line decides, as it would have.
+_DEVICE = r"\b(?:laptop|printer|monitor|keyboard)\b"
+_OFF_TOPIC = r"lunch|dinner|coffee|holiday|vacation\s+days?|expense\s+report|payslip"
+_OFF_TOPIC_ON_LINE = _OFF_TOPIC.replace(r"\s+", r"[^\S\n]+")
 OUT_OF_SCOPE = _any(
     r"\b(?:tell|write)\s+(?:me\s+)?(?:a|an)\s+(?:joke|poem|story|essay|song)\b",
     r"\bweather\b|\brecipe\b|\bstock\s+price\b|\bsports?\s+scores?\b|\bcapital\s+of\b",
@@ -98,9 +114,9 @@ OUT_OF_SCOPE = _any(
     r"\bdelete\s+(?:the\s+)?(?:database|audit|logs?)\b|\bdrop\s+table\b|\brm\s+-rf\b",
     r"\b(?:salary|salaries|home\s+address|password)\s+(?:of|for)\b",
     r"\b(?:wifi|wi-fi)\b|\bpassword\s*\?|\breset\s+my\s+(?:laptop|computer|phone|mac|pc)\b|"
-    r"\b(?:laptop|printer|monitor|keyboard)\b.*\b(?:stuck|broken|fix|reset|repair)\b",
+    rf"{_DEVICE}(?:(?!{_DEVICE}).)*?\b(?:stuck|broken|fix|reset|repair)\b",
     r"\bbook\s+(?:me\s+)?(?:a|the)\s+(?:\w+\s+){0,3}(?:room|desk|flight|hotel|table)\b",
-    r"\b(?:lunch|dinner|coffee|holiday|vacation\s+days?|expense\s+report|payslip)\b(?!.*\baccess\b)",
+    rf"\b(?:{_OFF_TOPIC})\b(?!.*?\b(?:access|{_OFF_TOPIC_ON_LINE})\b)",
 )
 
 CANCEL = re.compile(
@@ -173,11 +189,25 @@ ACCOUNT = re.compile(
 )
 FLAG_REASON = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
 FLAG_DURATION = re.compile(r"--(?:duration|for|until)[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
-REASON_TAIL = re.compile(
+REASON_CUE = re.compile(
     r"\b(?:because|since|as\s+i|reason\s*[:=]|for\s+the\s+|for\s+an?\s+|due\s+to|needed\s+for|"
-    r"to\s+work\s+on|to\s+help\s+with|working\s+on)\s*(.+)$",
+    r"to\s+work\s+on|to\s+help\s+with|working\s+on)",
     _I,
 )
+
+
+def reason_tail(text: str) -> str | None:
+    """What follows the first reason cue ("because ...") when it runs to the end of the
+    text, on its last line: `cue\\s*(.+)$` without the regex, which would rescan the rest
+    of a line from every cue on it. A cue leads there only if nothing but spaces
+    separates it from the last line, which takes one comparison to check."""
+    body = text.removesuffix("\n")
+    reachable = len(body[: body.rfind("\n") + 1].rstrip())
+    cue = REASON_CUE.search(text)
+    while cue is not None and cue.end() < reachable:
+        cue = REASON_CUE.search(text, cue.start() + 1)
+    return (body[cue.end() :].lstrip() or None) if cue is not None else None
+
 
 # Names the directory does not know, in the places names go: the tools then say so.
 UNKNOWN_APP = _any(
@@ -194,5 +224,9 @@ UNKNOWN_TITLE = re.compile(
     r"permanent|,|$))",
     _I,
 )
-UNKNOWN_ROLE = re.compile(r"\b(?:the\s+)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+role\b", _I)
+# Words of at most 64 characters: from every "-" in a long hyphenated run the search would
+# otherwise rescan the rest of the run.
+UNKNOWN_ROLE = re.compile(
+    r"\b(?:the\s+)?((?:[a-z][\w-]{0,63}\s+){0,2}[a-z][\w-]{0,63})\s+role\b", _I
+)
 GIVE_TO = re.compile(r"\b(?:give|grant|onboard|add|provision|set\s+up)\s+([a-z][\w'-]+)\b", _I)

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from agent.answers import choice_number
 from agent.ask import Ask
 from agent.models.offline import patterns as P
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
@@ -51,8 +52,8 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
     answer = plain
-    for m in P.ACCOUNT.finditer(plain):
-        plain = plain.replace(m.group(1) or m.group(2), " ")  # "omar-h" is an account
+    for account in dict.fromkeys(m.group(1) or m.group(2) for m in P.ACCOUNT.finditer(plain)):
+        plain = plain.replace(account, " ")  # "omar-h" is an account
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
     reading = read(directory, plain)
@@ -135,8 +136,11 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
             continue
         role = _person_role(reading, span) or default
         (refs if role == "reference" else bens).append(span.text)
+    words: list[str] = []  # the three words before each "my manager": each part read once
+    last = 0
     for m in _MY_MANAGER.finditer(text):
-        before = set(normalize(text[: m.start()]).split()[-3:])
+        words = [*words, *normalize(text[last : m.start()]).split()][-3:]
+        last, before = m.start(), set(words)
         if _REF_CUES & before:
             refs.append("my manager")
         elif _FOR_CUES & before:
@@ -286,8 +290,8 @@ def _reason(text: str, ctx: ModelContext) -> str | None:
     matched = match_reason(list(ctx.reasons), text)
     if matched:
         return matched
-    tail = P.REASON_TAIL.search(text)
-    return tail.group(1).strip(" .!") if tail and ctx.stage != "clarify" else None
+    tail = P.reason_tail(text)
+    return tail.strip(" .!") if tail is not None and ctx.stage != "clarify" else None
 
 
 def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
@@ -350,7 +354,7 @@ def _selection(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
     """Choices the answer picks: by number or ordinal, else by the words of their labels."""
     words = normalize(text).split()
     picked = [P.ORDINALS[w] for w in words if w in P.ORDINALS]
-    picked += [w for w in words if w.isdigit() and 0 < int(w) <= len(ctx.choices)]
+    picked += [w for w in words if choice_number(w, len(ctx.choices)) is not None]
     if picked:
         return list(dict.fromkeys(picked))
     multi = ctx.pending_slots[:1] == ("entitlements",)
