@@ -60,3 +60,11 @@ def _postgres(dsn: str) -> BaseCheckpointSaver[Any]:
     saver = PostgresSaver(conn)
     saver.setup()
     return saver
+
+
+def close_checkpointer(saver: BaseCheckpointSaver[Any]) -> None:
+    """Give back what a checkpointer holds open (the PostgreSQL or SQLite
+    connection), at a process's exit; nothing for the in-memory one."""
+    conn = getattr(saver, "conn", None)
+    if conn is not None:
+        conn.close()
