@@ -39,5 +39,8 @@ def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentR
         clock=runtime.clock,
         pending=lambda: StorePending(runtime),
     )
-    saver = checkpointer or make_checkpointer(runtime.settings.database_url)
+    settings = runtime.settings
+    saver = checkpointer or make_checkpointer(
+        settings.database_url, pool_size=settings.checkpoint_pool_size
+    )
     return AgentRunner(build_graph(deps, checkpointer=saver))

@@ -93,7 +93,7 @@ def _checkpoints_check(settings: Settings) -> str:
     from agent.checkpoint import close_checkpointer, make_checkpointer
     from agent.checkpoint_store import store_of
 
-    saver = make_checkpointer(settings.database_url)
+    saver = make_checkpointer(settings.database_url, pool_size=1)
     try:
         stored = store_of(saver).size()
     finally:

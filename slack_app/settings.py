@@ -98,6 +98,16 @@ class Settings(BaseSettings):
         validation_alias="EXPIRY_WARNING_HOURS",
         description="How long before temporary access ends its holders are told.",
     )
+    checkpoint_pool_size: int = Field(
+        default=8,
+        ge=1,
+        le=512,
+        validation_alias="CHECKPOINT_POOL_SIZE",
+        description="PostgreSQL only: at most this many connections per process for "
+        "conversation checkpoints (one kept open, more opened while turns wait for one). "
+        "A checkpoint read or write takes milliseconds against a turn's seconds, so a few "
+        "serve ACCESS_AGENT_WORKERS turns.",
+    )
     prometheus_multiproc_dir: str | None = Field(
         default=None,
         validation_alias="PROMETHEUS_MULTIPROC_DIR",
