@@ -32,10 +32,16 @@ def postgres_dsn(database_url: str) -> str | None:
     return None
 
 
-def make_checkpointer(database_url: str) -> BaseCheckpointSaver[Any]:
+POOL_SIZE = 8  # settings.checkpoint_pool_size's default
+
+
+def make_checkpointer(database_url: str, *, pool_size: int = POOL_SIZE) -> BaseCheckpointSaver[Any]:
+    """`pool_size`: at most this many PostgreSQL connections (SQLite has one)."""
     dsn = postgres_dsn(database_url)
     if dsn is not None:
-        return _postgres(dsn)
+        from agent.checkpoint_postgres import pooled_saver
+
+        return pooled_saver(dsn, size=pool_size)
     path = sqlite_path(database_url)
     if path is None:
         raise ValueError(f"no checkpointer for database URL {database_url!r}")
@@ -51,12 +57,9 @@ def make_checkpointer(database_url: str) -> BaseCheckpointSaver[Any]:
     return saver
 
 
-def _postgres(dsn: str) -> BaseCheckpointSaver[Any]:
-    from langgraph.checkpoint.postgres import PostgresSaver
-    from psycopg import Connection
-    from psycopg.rows import dict_row
-
-    conn = Connection.connect(dsn, autocommit=True, prepare_threshold=0, row_factory=dict_row)
-    saver = PostgresSaver(conn)
-    saver.setup()
-    return saver
+def close_checkpointer(saver: BaseCheckpointSaver[Any]) -> None:
+    """Give back what a checkpointer holds open (the PostgreSQL pool, the SQLite
+    connection), at a process's exit; nothing for the in-memory one."""
+    conn = getattr(saver, "conn", None)
+    if conn is not None:
+        conn.close()

@@ -39,6 +39,9 @@ def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentR
         clock=runtime.clock,
         pending=lambda: StorePending(runtime),
     )
-    saver = checkpointer or make_checkpointer(runtime.settings.database_url)
+    settings = runtime.settings
+    saver = checkpointer or make_checkpointer(
+        settings.database_url, pool_size=settings.checkpoint_pool_size
+    )
     graph = build_graph(deps, checkpointer=saver)
-    return AgentRunner(graph, max_chars=runtime.settings.max_message_chars)
+    return AgentRunner(graph, max_chars=settings.max_message_chars)

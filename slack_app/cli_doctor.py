@@ -90,16 +90,14 @@ def checks(settings: Settings) -> list[Check]:
 
 def _checkpoints_check(settings: Settings) -> str:
     """How big the conversation store is (pruned by the scheduler of serve/socket/worker)."""
-    from agent.checkpoint import make_checkpointer
+    from agent.checkpoint import close_checkpointer, make_checkpointer
     from agent.checkpoint_store import store_of
 
-    saver = make_checkpointer(settings.database_url)
+    saver = make_checkpointer(settings.database_url, pool_size=1)
     try:
         stored = store_of(saver).size()
     finally:
-        conn = getattr(saver, "conn", None)
-        if conn is not None:
-            conn.close()
+        close_checkpointer(saver)
     days = f"{settings.checkpoint_retention_days:g}"
     return (
         f"{stored.bytes:,} bytes ({stored.bytes / 1e6:.1f} MB), {stored.threads} "

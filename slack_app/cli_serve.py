@@ -54,9 +54,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger().setLevel(settings.log_level)
     app = create_app(settings)
     # log_config=None: uvicorn's own lines go through our JSON handler too
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=settings.log_level.lower(), log_config=None
-    )
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=settings.log_level.lower(),
+            log_config=None,
+        )
+    finally:
+        app.state.deps.close()
     return 0
 
 
@@ -77,18 +84,21 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
 
     deps = socket_deps(settings)
     worker = build_worker(deps)
-    if once:
-        handled = await worker.run_once()
-        log.warning("worker: handled %d waiting event(s)", handled)
+    try:
+        if once:
+            handled = await worker.run_once()
+            log.warning("worker: handled %d waiting event(s)", handled)
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.warning("worker: taking Slack events from the inbox (Ctrl-C to stop)")
+        async with scheduler.running(deps, settings):
+            await worker.run(stop)
         return 0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    log.warning("worker: taking Slack events from the inbox (Ctrl-C to stop)")
-    async with scheduler.running(deps, settings):
-        await worker.run(stop)
-    return 0
+    finally:
+        deps.close()
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,11 +115,14 @@ async def run_socket(settings: Settings) -> None:
     deps = socket_deps(settings)
     handler = socket_handler(settings, deps=deps)
     log.warning("connecting to Slack over Socket Mode")
-    async with scheduler.running(deps, settings):
-        try:
-            await handler.start_async()  # type: ignore[no-untyped-call]
-        finally:
-            await handler.close_async()  # type: ignore[no-untyped-call]
+    try:
+        async with scheduler.running(deps, settings):
+            try:
+                await handler.start_async()  # type: ignore[no-untyped-call]
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+    finally:
+        deps.close()
 
 
 def socket_deps(

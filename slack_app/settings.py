@@ -1,4 +1,11 @@
-"""All configuration, read from the environment in one place (the only reader of env vars)."""
+"""All configuration, read from the environment in one place (the only reader of env vars).
+
+One exception we cannot avoid: prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself,
+when it is imported, to decide where its values live. Settings reads the same variable
+(`prometheus_multiproc_dir`) so the app knows which mode it is in, and
+`slack.metrics.Metrics` refuses to start when the two disagree (the variable set only
+in `.env`, which prometheus_client never reads).
+"""
 
 from __future__ import annotations
 
@@ -92,6 +99,24 @@ class Settings(BaseSettings):
         ge=0,
         validation_alias="EXPIRY_WARNING_HOURS",
         description="How long before temporary access ends its holders are told.",
+    )
+    checkpoint_pool_size: int = Field(
+        default=8,
+        ge=1,
+        le=512,
+        validation_alias="CHECKPOINT_POOL_SIZE",
+        description="PostgreSQL only: at most this many connections per process for "
+        "conversation checkpoints (one kept open, more opened while turns wait for one). "
+        "A checkpoint read or write takes milliseconds against a turn's seconds, so a few "
+        "serve ACCESS_AGENT_WORKERS turns.",
+    )
+    prometheus_multiproc_dir: str | None = Field(
+        default=None,
+        validation_alias="PROMETHEUS_MULTIPROC_DIR",
+        description="A directory shared by `serve` and its `access-agent worker` processes "
+        "(prometheus_client's multi-process mode): each writes its counters there and "
+        "/metrics adds them all up. Must be in the process environment; empty it before "
+        "starting the processes, never while they run.",
     )
     checkpoint_retention_days: float = Field(
         default=7,

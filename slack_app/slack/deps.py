@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from agent.checkpoint import close_checkpointer
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
 from slack_app.settings import Settings
@@ -45,6 +46,14 @@ class SlackDeps:
     _locks: defaultdict[str, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
+
+    def close(self) -> None:
+        """At this process's exit: the checkpoint store's connections go back, and the
+        metrics directory shared with other processes learns this one is gone."""
+        try:
+            close_checkpointer(self.runner.graph.checkpointer)
+        finally:
+            self.metrics.close()
 
     def conversation_lock(self, thread: str) -> ConversationLock:
         """One turn at a time per conversation, in every process sharing the store (the
@@ -122,7 +131,7 @@ def build_deps(
         runner=runner,
         client=client,
         users=UserMap(runtime, client),
-        metrics=metrics or Metrics(),
+        metrics=metrics or Metrics(multiproc_dir=runtime.settings.prometheus_multiproc_dir),
         turns=ThreadPoolExecutor(
             max_workers=runtime.settings.agent_workers, thread_name_prefix="agent-turn"
         ),

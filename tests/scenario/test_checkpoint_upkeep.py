@@ -41,9 +41,9 @@ def prune(h: SlackHarness) -> PruneReport:
 
 
 def gauge(h: SlackHarness, name: str) -> int:
-    found = re.search(rf"^{name} (\d+)$", h.http.get("/metrics").text, re.MULTILINE)
+    found = re.search(rf"^{name} ([0-9.e+]+)$", h.http.get("/metrics").text, re.MULTILINE)
     assert found is not None, f"{name} not in /metrics"
-    return int(found.group(1))
+    return int(float(found.group(1)))
 
 
 def test_a_submitted_conversation_is_pruned(slack: SlackHarness) -> None:

@@ -33,6 +33,7 @@ from slack_app.services.requests import decide
 from slack_app.settings import Settings
 from slack_app.slack import scheduler
 from slack_app.slack.deps import build_deps
+from slack_app.slack.metrics import Metrics
 from slack_app.slack.retry import ATTEMPTS
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.conftest import NOW
@@ -65,6 +66,10 @@ def slack(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
     app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
     with TestClient(app) as http:
         yield SlackHarness(http, slack_api, runtime)
+
+
+def ticks(metrics: Metrics, outcome: str) -> float:
+    return metrics.sample("access_agent_scheduler_ticks_total", outcome=outcome)
 
 
 def tick(h: SlackHarness) -> TickReport:
@@ -212,13 +217,13 @@ def test_the_server_runs_the_loop_for_its_lifetime(tmp_path: Path, slack_api: Fa
     metrics = app.state.deps.metrics
     with TestClient(app):
         slack_api.wait_for("chat.postMessage", lambda b: ENDED in b.get("text", ""))
-        wait_until(lambda: metrics.scheduler["ok"] >= 3)  # it keeps ticking
+        wait_until(lambda: ticks(metrics, "ok") >= 3)  # it keeps ticking
         with runtime.uow() as uow:
             expired = uow.requests.get(rid)
         assert expired is not None and expired.state is State.EXPIRED
-    ticks = metrics.scheduler["ok"]
+    before = ticks(metrics, "ok")
     time.sleep(0.3)  # six intervals: a loop still running would tick again
-    assert metrics.scheduler["ok"] == ticks and metrics.scheduler["failed"] == 0
+    assert ticks(metrics, "ok") == before and ticks(metrics, "failed") == 0
     assert [b["channel"] for b in slack_api.calls("chat.postMessage")] == [ALEX]
 
 
@@ -231,7 +236,7 @@ def test_zero_turns_the_loop_off(tmp_path: Path, slack_api: FakeSlackAPI) -> Non
     app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
     with TestClient(app):
         time.sleep(0.2)
-    assert app.state.deps.metrics.scheduler["ok"] == 0
+    assert ticks(app.state.deps.metrics, "ok") == 0
     assert slack_api.calls("chat.postMessage") == []
 
 
@@ -300,14 +305,14 @@ def test_a_failed_tick_is_logged_and_the_next_one_runs(
         task = asyncio.create_task(
             scheduler.run_scheduler(deps, every=0.01, warn_before=WARN, stop=stop)
         )
-        while deps.metrics.scheduler["ok"] < 1:
+        while ticks(deps.metrics, "ok") < 1:
             assert not task.done(), "the loop ended"
             await asyncio.sleep(0.01)
         stop.set()
         await asyncio.wait_for(task, timeout=5)
 
     asyncio.run(asyncio.wait_for(loop(), timeout=20))
-    assert deps.metrics.scheduler["failed"] == 1
+    assert ticks(deps.metrics, "failed") == 1
     assert "scheduler tick failed" in caplog.text and "database is down" in caplog.text
     with base.uow() as uow:
         expired = uow.requests.get(rid)

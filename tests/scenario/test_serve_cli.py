@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.harness import SECRET, sign
@@ -109,6 +110,53 @@ def test_serve_takes_events_in_and_a_separate_worker_does_the_work(
     assert len(slack_api.calls("chat.postMessage")) == 1  # "Thinking…", once
     (card,) = slack_api.calls("chat.update")
     assert "GitHub" in card["text"] and card["channel"] == "D01ALEX"
+
+
+def scraped(text: str, name: str, **labels: str) -> float | None:
+    """One sample of a /metrics page, read with prometheus_client's own parser."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    return None
+
+
+def test_a_separate_workers_counters_show_on_serves_metrics(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    """`serve` and `access-agent worker` share PROMETHEUS_MULTIPROC_DIR: the job the
+    worker process did is counted on serve's /metrics, beside serve's own requests."""
+    shared = tmp_path / "prometheus"
+    env = _env(
+        tmp_path,
+        slack_api,
+        ACCESS_AGENT_WORKER="off",
+        SCHEDULER_INTERVAL_SECONDS="0",
+        PROMETHEUS_MULTIPROC_DIR=str(shared),
+    )
+    dm = {"type": "message", "channel": "D01ALEX", "channel_type": "im", "user": "U01ALEX"}
+    dm |= {"text": "github write for 3 days", "ts": "1.000001"}
+    envelope = {"type": "event_callback", "team_id": "T01ACME", "event_id": "EvMP1", "event": dm}
+    done = "access_agent_inbox_jobs_total"
+    server, base = _serve(tmp_path, env)
+    try:
+        assert _post_signed(base, envelope).status_code == 200
+        before = httpx.get(f"{base}/metrics", timeout=5).text
+        worker = [sys.executable, "-m", "slack_app.cli", "worker", "--once"]
+        ran = subprocess.run(
+            worker, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert ran.returncode == 0, ran.stderr
+        after = httpx.get(f"{base}/metrics", timeout=5).text
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert scraped(before, done, outcome="done") == 0
+    assert scraped(after, done, outcome="done") == 1  # counted in the worker process
+    events = {"endpoint": "/slack/events", "status": "200"}
+    assert scraped(after, "access_agent_http_requests_total", **events) == 1  # serve's own
+    assert scraped(after, "access_agent_inbox_waiting") == 0  # read from the store
+    assert len(slack_api.calls("chat.postMessage")) == 1  # the worker did answer
 
 
 def test_socket_without_an_app_token_says_what_is_missing(
