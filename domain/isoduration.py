@@ -1,15 +1,22 @@
 """ISO-8601 durations ("P180D", "P2W", "PT12H", "P1Y6M") as used by max_duration caps.
 
 Months and years are calendar units: "P1M" from 31 January ends on the last day of
-February, so a duration is applied to a start instant rather than turned into seconds.
+February, so a duration is applied to a start instant rather than turned into seconds
+(with dateutil's `relativedelta`, which clamps to the month's last day).
+
+The parser is ours rather than `isodate.parse_duration` on purpose: isodate folds days
+and hours into one `timedelta`, so "P1D" and "PT24H" come out equal, while access that
+lasts "P1D" ends at the same local time tomorrow, across a daylight-saving change too.
+Here days (and weeks) stay calendar units and only the time part is elapsed seconds.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 _ISO = re.compile(
     r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
@@ -26,7 +33,7 @@ class IsoDuration:
 
     def after(self, start: datetime) -> datetime:
         """The instant this duration after `start` (calendar-aware for months)."""
-        moved = _add_months(start, self.months) if self.months else start
+        moved: datetime = start + relativedelta(months=self.months)
         return moved + timedelta(days=self.days, seconds=self.seconds)
 
     def __str__(self) -> str:
@@ -49,9 +56,3 @@ def parse_iso_duration(text: str) -> IsoDuration:
         raise ValueError(f'"{text}" is a zero duration')
     return parsed
 
-
-def _add_months(start: datetime, months: int) -> datetime:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return start.replace(year=year, month=month, day=day)

@@ -10,6 +10,7 @@ import pytest
 from domain.caps import apply_cap, cap_for
 from domain.directory import Directory
 from domain.durations import parse_duration
+from domain.isoduration import parse_iso_duration
 from domain.org import Application, Entitlement, OrgData, OrgSettings
 from tools.base import ToolContext
 from tools.duration import DURATION, DurationInput
@@ -181,3 +182,22 @@ def test_tool_says_permanent_is_not_on_offer_when_capped() -> None:
     assert out.permanent_allowed is False
     assert "GitHub Admin allows at most 30 days" in out.message
     assert DURATION.json_schema()["name"] == "parse_duration"
+
+
+@pytest.mark.parametrize(
+    ("start", "text", "end"),
+    [
+        (datetime(2026, 1, 31, 9, tzinfo=BERLIN), "P1M", datetime(2026, 2, 28, 9, tzinfo=BERLIN)),
+        (datetime(2028, 1, 31, 9, tzinfo=BERLIN), "P1M", datetime(2028, 2, 29, 9, tzinfo=BERLIN)),
+        (datetime(2026, 3, 31, 9, tzinfo=BERLIN), "P1Y1M", datetime(2027, 4, 30, 9, tzinfo=BERLIN)),
+        (
+            datetime(2026, 1, 31, 9, tzinfo=BERLIN),
+            "P1M2DT3H",
+            datetime(2026, 3, 2, 12, tzinfo=BERLIN),
+        ),
+    ],
+)
+def test_months_are_calendar_months_clamped_to_the_last_day(
+    start: datetime, text: str, end: datetime
+) -> None:
+    assert parse_iso_duration(text).after(start) == end
