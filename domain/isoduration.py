@@ -55,4 +55,3 @@ def parse_iso_duration(text: str) -> IsoDuration:
     if parsed.months == parsed.days == parsed.seconds == 0:
         raise ValueError(f'"{text}" is a zero duration')
     return parsed
-
