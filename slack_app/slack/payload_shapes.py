@@ -1,0 +1,163 @@
+"""The shapes of the Slack payloads the app handles, as strict pydantic models.
+
+Only the fields Bolt or our listeners read are declared, each with the type Slack
+sends (strict: a number is not a string); everything else is allowed and left alone.
+A payload that fits its model can be read the way the listeners read it without a
+KeyError, an IndexError or a date that is not one. Checking is all they do: Bolt and
+the inbox still get the payload as it came.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Day = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class User(Shape):
+    id: str
+
+
+class Team(Shape):
+    id: str | None = None
+
+
+class Channel(Shape):
+    id: str
+
+
+class Container(Shape):
+    type: str | None = None
+    message_ts: str | None = None
+    channel_id: str | None = None
+    view_id: str | None = None
+
+
+class Option(Shape):
+    value: str
+    text: dict[str, Any] | None = None
+
+
+class Input(Shape):
+    """An input's state in a view or message (`state.values[block][action]`)."""
+
+    type: str | None = None
+    value: str | None = None
+    selected_option: Option | None = None
+    selected_options: list[Option] | None = None
+    selected_date: Day | None = None
+
+
+class State(Shape):
+    values: dict[str, dict[str, Input]] = Field(default_factory=dict)
+
+
+class View(Shape):
+    id: str | None = None
+    type: str | None = None
+    callback_id: str | None = None
+    private_metadata: str | None = None
+    hash: str | None = None
+    state: State | None = None
+
+
+class SubmittedView(View):
+    callback_id: str
+
+
+class Acted(Input):
+    """One element clicked or changed in a block_actions payload."""
+
+    action_id: str
+    block_id: str | None = None
+
+
+class Interaction(Shape):
+    user: User
+    team: Team | None = None
+    trigger_id: str | None = None
+    channel: Channel | None = None
+    container: Container | None = None
+    view: View | None = None
+
+
+class BlockActions(Interaction):
+    type: Literal["block_actions"]
+    state: State | None = None
+    actions: list[Acted] = Field(min_length=1)
+
+
+class ViewSubmission(Interaction):
+    type: Literal["view_submission", "view_closed"]
+    view: SubmittedView
+
+
+class BlockSuggestion(Interaction):
+    type: Literal["block_suggestion"]
+    action_id: str
+    block_id: str | None = None
+    value: str = ""
+
+
+class SlashCommand(Shape):
+    command: str
+    user_id: str
+    team_id: str | None = None
+    channel_id: str | None = None
+    text: str = ""
+    trigger_id: str | None = None
+
+
+class Event(Shape):
+    type: str
+
+
+class MessageEvent(Event):
+    """`message` and `app_home_opened`: the events the app subscribes to."""
+
+    user: str | None = None
+    channel: str | None = None
+    channel_type: str | None = None
+    text: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    ts: str | None = None
+    tab: str | None = None
+
+
+class EventCallback(Shape):
+    type: Literal["event_callback"]
+    team_id: str | None = None
+    event_id: str | None = None
+    event: Event
+
+
+class UrlVerification(Shape):
+    type: Literal["url_verification"]
+    challenge: str
+
+
+class SslCheck(Shape):
+    ssl_check: str
+
+
+class RateLimited(Shape):
+    type: Literal["app_rate_limited"]
+
+
+SUBSCRIBED_EVENTS = frozenset({"message", "app_home_opened"})
+KINDS: dict[str, type[Shape]] = {
+    "event_callback": EventCallback,
+    "url_verification": UrlVerification,
+    "app_rate_limited": RateLimited,
+    "block_actions": BlockActions,
+    "view_submission": ViewSubmission,
+    "view_closed": ViewSubmission,
+    "block_suggestion": BlockSuggestion,
+}
