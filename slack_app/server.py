@@ -67,6 +67,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        await deps.authorization.warm()  # auth.test once now, not once per early request
         background = [
             *([asyncio.create_task(events.run(stop))] if events else []),
             *scheduler.start(deps, settings, stop),  # expiry and its notices

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
 from slack_app.settings import Settings
+from slack_app.slack.authorization import BotAuthorization
 from slack_app.slack.metrics import Metrics
 from slack_app.slack.records import MessageRef
 from slack_app.slack.users import UserMap
@@ -42,6 +43,10 @@ class SlackDeps:
     _locks: defaultdict[str, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
+    authorization: BotAuthorization = field(init=False)  # auth.test once for every Bolt app
+
+    def __post_init__(self) -> None:
+        self.authorization = BotAuthorization(self.client)
 
     def conversation_lock(self, thread: str) -> ConversationLock:
         """One turn at a time per conversation, in every process sharing the store (the
