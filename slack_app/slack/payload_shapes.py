@@ -2,6 +2,8 @@
 
 Only the fields Bolt or our listeners read are declared, each with the type Slack
 sends (strict: a number is not a string); everything else is allowed and left alone.
+Bolt reads more than our listeners do: who, where and which team from almost any
+payload (`Located`), and a submitted view's type.
 A payload that fits its model can be read the way the listeners read it without a
 KeyError, an IndexError or a date that is not one. Checking is all they do: Bolt and
 the inbox still get the payload as it came.
@@ -20,15 +22,41 @@ class Shape(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
 
-class User(Shape):
+class Ref(Shape):
+    """A team, user, channel or enterprise given as an object."""
+
+    id: str | None = None
+    team_id: str | None = None
+    enterprise_id: str | None = None
+
+
+class Located(Shape):
+    """What Bolt reads on every payload, on its event and on their authorizations and
+    messages, to find the enterprise, team, user and channel (slack_bolt.request.
+    internals): an id as a string or an object with a string id, never a number."""
+
+    enterprise: str | Ref | None = None
+    enterprise_id: str | None = None
+    team: str | Ref | None = None
+    team_id: str | None = None
+    user: str | Ref | None = None
+    user_id: str | None = None
+    channel: str | Ref | None = None
+    channel_id: str | None = None
+    authorizations: list[Located] | None = None
+    is_enterprise_install: bool | str | None = None
+    is_ext_shared_channel: bool | None = None
+    message: Located | None = None
+    previous_message: Located | None = None
+    item: Located | None = None
+    assistant_thread: Located | None = None
+
+
+class User(Ref):
     id: str
 
 
-class Team(Shape):
-    id: str | None = None
-
-
-class Channel(Shape):
+class Channel(Ref):
     id: str
 
 
@@ -61,6 +89,8 @@ class State(Shape):
 class View(Shape):
     id: str | None = None
     type: str | None = None
+    team_id: str | None = None
+    app_installed_team_id: str | None = None
     callback_id: str | None = None
     private_metadata: str | None = None
     hash: str | None = None
@@ -68,6 +98,7 @@ class View(Shape):
 
 
 class SubmittedView(View):
+    type: str  # Bolt reads it to tell a workflow step from a modal
     callback_id: str
 
 
@@ -78,9 +109,8 @@ class Acted(Input):
     block_id: str | None = None
 
 
-class Interaction(Shape):
+class Interaction(Located):
     user: User
-    team: Team | None = None
     trigger_id: str | None = None
     channel: Channel | None = None
     container: Container | None = None
@@ -105,7 +135,7 @@ class BlockSuggestion(Interaction):
     value: str = ""
 
 
-class SlashCommand(Shape):
+class SlashCommand(Located):
     command: str
     user_id: str
     team_id: str | None = None
@@ -114,7 +144,7 @@ class SlashCommand(Shape):
     trigger_id: str | None = None
 
 
-class Event(Shape):
+class Event(Located):
     type: str
 
 
@@ -131,23 +161,22 @@ class MessageEvent(Event):
     tab: str | None = None
 
 
-class EventCallback(Shape):
+class EventCallback(Located):
     type: Literal["event_callback"]
-    team_id: str | None = None
     event_id: str | None = None
     event: Event
 
 
-class UrlVerification(Shape):
+class UrlVerification(Located):
     type: Literal["url_verification"]
     challenge: str
 
 
-class SslCheck(Shape):
+class SslCheck(Located):
     ssl_check: str
 
 
-class RateLimited(Shape):
+class RateLimited(Located):
     type: Literal["app_rate_limited"]
 
 

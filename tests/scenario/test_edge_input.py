@@ -152,9 +152,17 @@ MALFORMED_FORMS = {
     "state values a list": {
         "type": "view_submission",
         "user": {"id": "U01DANA"},
-        "view": {"callback_id": Action.REJECT_MODAL, "state": {"values": [1]}},
+        "view": {"type": "modal", "callback_id": Action.REJECT_MODAL, "state": {"values": [1]}},
     },
     "options without action_id": {"type": "block_suggestion", "user": {"id": "U1"}, "value": ""},
+    "view without type": {
+        "type": "view_submission",
+        "user": {"id": "U01DANA"},
+        "view": {"callback_id": Action.REJECT_MODAL, "private_metadata": "AR-1"},
+    },
+    "team a number": _block_actions(team=7),
+    "enterprise a number": _block_actions(enterprise=7),
+    "authorizations a string": _block_actions(authorizations="T01ACME"),
     "an unknown type": {"type": "surprise", "user": {"id": "U1"}},
 }
 MALFORMED_JSON = {
@@ -163,6 +171,7 @@ MALFORMED_JSON = {
     "event a list": _event([HOME]),
     "event without type": _event({"user": "U01ALEX"}),
     "message text a number": _event({**HOME, "type": "message", "text": 5, "channel": "D1"}),
+    "another event's user a number": _event({"type": "reaction_added", "user": 5}),
     "url_verification without challenge": json.dumps({"type": "url_verification"}),
 }
 
@@ -209,3 +218,32 @@ def test_an_impossible_day_in_the_changes_modal_is_a_field_error(
     assert set(answer.json()["errors"]) == {Action.NEW_END}
     assert request(h, rid).current_step is not None
     assert request(h, rid).current_step.index == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("part", ["\u00b2", "1" * 5000])
+def test_an_odd_index_in_an_approver_search_gets_no_options(slack: SlackHarness, part: str) -> None:
+    action_id = f"{Action.PICK_APPROVER}|{part}|1"
+    search = {"type": "block_suggestion", "user": {"id": "U01ALEX"}, "action_id": action_id}
+    answer = slack.interactive({**search, "block_id": "b", "channel": {"id": "D01ALEX"}})
+    assert answer.status_code == 200
+    assert answer.json() == {"options": []}
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"type": "button", "action_id": Action.CHOOSE_CANDIDATE, "value": "no-separator"},
+        {"type": "static_select", "action_id": Action.CHOOSE_CANDIDATE, "block_id": "b"},
+        {"type": "button", "action_id": Action.CHOOSE_SELECTED, "value": "x"},
+        {"type": "button", "action_id": Action.CHOOSE_ALL, "value": ""},
+    ],
+)
+def test_a_choice_click_naming_no_question_is_refused_privately(
+    slack: SlackHarness, action: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        answer = slack.interactive(_block_actions(actions=[action]))
+        (told,) = slack.slack.wait_for("chat.postEphemeral")
+    assert answer.status_code == 200
+    assert told["text"] == "Only the person who asked can answer this question."
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
