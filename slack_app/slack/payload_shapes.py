@@ -149,15 +149,19 @@ class Event(Located):
 
 
 class MessageEvent(Event):
-    """`message` and `app_home_opened`: the events the app subscribes to."""
+    """A `message` (the app subscribes to `message.im`): always in a channel."""
 
     user: str | None = None
-    channel: str | None = None
+    channel: str
     channel_type: str | None = None
     text: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
     ts: str | None = None
+
+
+class HomeOpenedEvent(Event):
+    user: str
     tab: str | None = None
 
 
@@ -180,7 +184,10 @@ class RateLimited(Located):
     type: Literal["app_rate_limited"]
 
 
-SUBSCRIBED_EVENTS = frozenset({"message", "app_home_opened"})
+SUBSCRIBED_EVENTS: dict[str, type[Event]] = {
+    "message": MessageEvent,
+    "app_home_opened": HomeOpenedEvent,
+}
 KINDS: dict[str, type[Shape]] = {
     "event_callback": EventCallback,
     "url_verification": UrlVerification,

@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from slack_app.slack.payload_shapes import (
     KINDS,
     SUBSCRIBED_EVENTS,
-    MessageEvent,
     Shape,
     SlashCommand,
     SslCheck,
@@ -55,8 +54,9 @@ def read(body: bytes, content_type: str) -> Payload:
         raise Malformed(f"nested deeper than {MAX_DEPTH} levels")
     kind = kind_of(data)
     _check(kind, _shape(kind), data)
-    if kind == "event_callback" and data["event"]["type"] in SUBSCRIBED_EVENTS:
-        _check(kind, MessageEvent, data["event"], where="event.")
+    event = SUBSCRIBED_EVENTS.get(data["event"]["type"]) if kind == "event_callback" else None
+    if event is not None:
+        _check(kind, event, data["event"], where="event.")
     return Payload(kind, data, text)
 
 

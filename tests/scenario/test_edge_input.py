@@ -172,6 +172,8 @@ MALFORMED_JSON = {
     "event without type": _event({"user": "U01ALEX"}),
     "message text a number": _event({**HOME, "type": "message", "text": 5, "channel": "D1"}),
     "another event's user a number": _event({"type": "reaction_added", "user": 5}),
+    "message without channel": _event({"type": "message", "channel_type": "im", "user": "U1"}),
+    "home opened without user": _event({"type": "app_home_opened", "tab": "home"}),
     "url_verification without challenge": json.dumps({"type": "url_verification"}),
 }
 
