@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Day = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 
@@ -114,7 +114,14 @@ class Interaction(Located):
     trigger_id: str | None = None
     channel: Channel | None = None
     container: Container | None = None
-    view: View | None = None
+    view: View | None = None  # absent, or an object: Bolt reads a view that is there
+
+    @field_validator("view", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("a view that is there must be an object")
+        return value
 
 
 class BlockActions(Interaction):

@@ -155,6 +155,12 @@ MALFORMED_FORMS = {
         "view": {"type": "modal", "callback_id": Action.REJECT_MODAL, "state": {"values": [1]}},
     },
     "options without action_id": {"type": "block_suggestion", "user": {"id": "U1"}, "value": ""},
+    "options with a null view": {
+        "type": "block_suggestion",
+        "user": {"id": "U01ALEX"},
+        "action_id": Action.SUBMIT,
+        "view": None,
+    },
     "view without type": {
         "type": "view_submission",
         "user": {"id": "U01DANA"},
