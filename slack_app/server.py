@@ -3,10 +3,12 @@
     app = create_app(Settings())            # uvicorn slack_app.server:main --factory
 
 POST /slack/events takes events, slash commands, interactivity and options alike (one
-request URL in the manifest). The signature is checked first (Slack's scheme, with a
-5-minute window on the timestamp: 401 otherwise); a signed body that is not a Slack
-payload is a 400 and a log line, never a 500. Events API callbacks are then put in
-the durable inbox and answered 200 at once (`slack.inbox`); the worker — in this
+request URL in the manifest). A body over SLACK_MAX_BODY_BYTES is refused with 413
+without being read; the signature is checked next (Slack's scheme, with a 5-minute
+window on the timestamp: 401 otherwise, whatever the headers hold); a signed body
+that is not a Slack payload of a kind the app handles, in its shape, is a 400 and a
+log line, never a 500 (`slack.gate`, `slack.payloads`). Events API callbacks are then
+put in the durable inbox and answered 200 at once (`slack.inbox`); the worker — in this
 process by default, or `access-agent worker` processes — does their work. Commands,
 interactivity and options go to Bolt, which acks them before doing the work.
 """
@@ -14,25 +16,23 @@ interactivity and options go to Bolt, which acks them before doing the work.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
-from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.settings import Settings
-from slack_app.slack import checkpoints, inbox, scheduler
+from slack_app.slack import checkpoints, gate, inbox, payloads, scheduler
 from slack_app.slack.app import create_bolt_app
 from slack_app.slack.deps import SlackDeps, build_deps
 from slack_app.slack.metrics import Metrics
@@ -41,22 +41,6 @@ log = logging.getLogger(__name__)
 
 EVENTS = "/slack/events"
 ENDPOINTS = frozenset({EVENTS, "/healthz", "/metrics"})
-
-
-def parse(body: bytes, content_type: str) -> tuple[dict[str, Any], str | None]:
-    """The payload of a (signed) body, or why it is not a Slack payload."""
-    try:
-        raw = body.decode("utf-8")
-        if "json" in content_type or raw.lstrip().startswith("{"):
-            parsed: Any = json.loads(raw)
-        else:
-            form = dict(parse_qsl(raw, keep_blank_values=True))
-            parsed = json.loads(form["payload"]) if "payload" in form else form
-    except (UnicodeDecodeError, ValueError) as exc:
-        return {}, f"{type(exc).__name__}: {exc}"
-    if not isinstance(parsed, dict) or not parsed:
-        return {}, "not a JSON object or form"
-    return parsed, None
 
 
 def create_app(
@@ -74,16 +58,16 @@ def create_app(
 
         runner = build_runner(runtime)
     deps = build_deps(runtime, runner, client)
-    handler = AsyncSlackRequestHandler(create_bolt_app(deps))
+    bolt = create_bolt_app(deps)
     inline = settings.worker == "inline" if worker is None else worker
     events = build_worker(deps) if inline else None
     intake = inbox.Intake(runtime)
-    verifier = SignatureVerifier(settings.slack_signing_secret or "")
     metrics = deps.metrics
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        await deps.authorization.warm()  # auth.test once now, not once per early request
         background = [
             *([asyncio.create_task(events.run(stop))] if events else []),
             *scheduler.start(deps, settings, stop),  # expiry and its notices
@@ -101,19 +85,8 @@ def create_app(
     api.state.worker = events
     api.add_middleware(AckTimer, metrics=metrics)
 
-    @api.post(EVENTS)
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        if not verifier.is_valid_request(body, dict(request.headers)):
-            log.warning("rejected a request with a bad or stale Slack signature")
-            return JSONResponse({"error": "invalid signature"}, status_code=401)
-        payload, problem = parse(body, request.headers.get("content-type", ""))
-        if problem is not None:
-            log.warning("rejected a malformed Slack payload: %s", problem)
-            return JSONResponse({"error": "malformed payload"}, status_code=400)
-        if payload.get("type") == "event_callback":
-            return await take_event(intake, events, payload, body.decode("utf-8"))
-        return await handler.handle(request)
+    front = SlackFront(settings, bolt=bolt, intake=intake, worker=events)
+    api.add_api_route(EVENTS, front.answer, methods=["POST"])
 
     @api.get("/healthz")
     def healthz() -> Response:
@@ -140,6 +113,45 @@ def create_app(
     return api
 
 
+class SlackFront:
+    """POST /slack/events: a bounded body (413), Slack's signature (401), a payload of a
+    kind the app handles in its shape (400), then the inbox (events) or Bolt."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        bolt: AsyncApp,
+        intake: inbox.Intake,
+        worker: inbox.InboxWorker | None,
+    ) -> None:
+        self.secret = settings.slack_signing_secret or ""
+        self.limit = settings.slack_max_body_bytes
+        self.bolt, self.intake, self.worker = bolt, intake, worker
+
+    async def answer(self, request: Request) -> Response:
+        try:
+            body = await gate.read_body(request, self.limit)
+        except gate.TooLarge as exc:
+            log.warning("rejected a request body too large for Slack: %s", exc)
+            return JSONResponse({"error": "payload too large"}, status_code=413)
+        refused = gate.refusal(self.secret, body, request.headers, now=time.time())
+        if refused is not None:
+            log.warning("rejected a request with a bad or stale Slack signature: %s", refused)
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        try:
+            payload = payloads.read(body, request.headers.get("content-type", ""))
+        except payloads.Malformed as exc:
+            log.warning("rejected a malformed Slack payload: %s", exc)
+            return JSONResponse({"error": "malformed payload"}, status_code=400)
+        if payload.kind == "event_callback":
+            return await take_event(self.intake, self.worker, payload.data, payload.text)
+        if payload.kind == "app_rate_limited":
+            log.warning("Slack is holding back events: the app went over its rate limit")
+            return Response(status_code=200)
+        return await to_bolt(self.bolt, request, payload.text)
+
+
 async def take_event(
     intake: inbox.Intake, worker: inbox.InboxWorker | None, payload: dict[str, Any], body: str
 ) -> Response:
@@ -155,6 +167,14 @@ async def take_event(
     elif worker is not None:
         worker.wake()
     return Response(status_code=200)
+
+
+async def to_bolt(bolt: AsyncApp, request: Request, body: str) -> Response:
+    """Bolt's FastAPI adapter would read the body again: hand it the one already read."""
+    answer = await bolt.async_dispatch(
+        AsyncBoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
+    )
+    return to_starlette_response(answer)
 
 
 def build_worker(deps: SlackDeps) -> inbox.InboxWorker:

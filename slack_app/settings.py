@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=64 * 1024,
+        validation_alias="SLACK_MAX_BODY_BYTES",
+        description="Largest request body `serve` reads on its Slack URL; a larger one is "
+        "refused (413) before it is read, signed or not. Slack's payloads stay far below.",
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_format: Literal["json", "text"] = Field(
         default="json",

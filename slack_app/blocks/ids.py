@@ -72,6 +72,12 @@ def unpack(value: str) -> list[str]:
     return value.split(SEP)
 
 
+def index(part: str) -> int | None:
+    """A small index packed in an id (`pick_approver|1|2` -> 1, 2); None for anything
+    else, such as "²" or a thousand digits, which `str.isdigit` lets through to int()."""
+    return int(part) if part.isascii() and part.isdigit() and len(part) <= 6 else None
+
+
 def pattern(action: Action) -> re.Pattern[str]:
     """Matches `action` alone or with parts (`choose_candidate|0|2`)."""
     return re.compile(rf"^{re.escape(action.value)}(\{SEP}.*)?$")

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from slack_app.slack import (
     approvals,
@@ -35,12 +36,15 @@ def create_bolt_app(
 ) -> AsyncApp:
     """`verify_requests=False` for Socket Mode, where Slack's socket is the authentication,
     and for the inbox worker (the front verified the event before storing it).
-    `process_before_response=True` for the worker: dispatch returns when the work is done."""
+    `process_before_response=True` for the worker: dispatch returns when the work is done.
+    Bolt's own client is tokenless: `deps.authorization` hands each request the token
+    (listeners use `deps.client`)."""
     settings = deps.runtime.settings
     if verify_requests and not settings.slack_signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is needed to verify requests from Slack")
     app = AsyncApp(
-        client=deps.client,
+        client=AsyncWebClient(base_url=deps.client.base_url, timeout=deps.client.timeout),
+        authorize=deps.authorization,  # the token and who the bot is, asked once
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=process_before_response,
         request_verification_enabled=verify_requests,

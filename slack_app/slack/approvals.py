@@ -64,7 +64,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_changes_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         directory = await blocking(deps.runtime.directory)
         last_day = _value(view, Action.NEW_END).get("selected_date")
-        end = end_after(last_day, directory) if last_day else None
+        try:
+            end = end_after(last_day, directory) if last_day else None
+        except ValueError:
+            await ack(response_action="errors", errors={Action.NEW_END: "Pick a real day."})
+            return
         if end is not None and end <= deps.runtime.clock.now():
             await ack(response_action="errors", errors={Action.NEW_END: "Pick a future day."})
             return
@@ -84,8 +88,12 @@ def _value(view: dict[str, Any], action: Action) -> dict[str, Any]:
 
 
 def end_after(last_day: str, directory: Directory) -> datetime:
-    """The end of access for "last day YYYY-MM-DD": the next local midnight."""
-    day = date.fromisoformat(last_day) + timedelta(days=1)
+    """The end of access for "last day YYYY-MM-DD": the next local midnight.
+    ValueError when the modal sent no such day (2026-13-45, or the calendar's last)."""
+    try:
+        day = date.fromisoformat(last_day) + timedelta(days=1)
+    except OverflowError as exc:
+        raise ValueError(f"no day after {last_day}") from exc
     return datetime.combine(day, time(), directory.timezone)
 
 

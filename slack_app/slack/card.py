@@ -26,7 +26,7 @@ from domain.orgcheck import key
 from domain.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt
-from slack_app.blocks.ids import SEP, Action, pattern, unpack
+from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
 from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
@@ -84,8 +84,8 @@ def _pick_indexes(block_id: str) -> tuple[int, int] | None:
     parts = unpack(block_id)
     if len(parts) != 3 or parts[0] != Action.PICK_APPROVER:
         return None
-    group, step = parts[1:]
-    return (int(group), int(step)) if group.isdigit() and step.isdigit() else None
+    group, step = index(parts[1]), index(parts[2])
+    return (group, step) if group is not None and step is not None else None
 
 
 def card_ref(body: dict[str, Any], person: str) -> MessageRef | None:

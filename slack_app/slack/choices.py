@@ -60,10 +60,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_choice(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         if action.get("type") == "button":
-            thread, slot, *rest = unpack(str(action.get("value", "")))
+            thread, slot, *rest = _padded(str(action.get("value", "")), 2)
             await answer(deps, body, thread, slot, ids=["|".join(rest)])
         elif action.get("type") in ("static_select", "external_select"):
-            _, _, thread, slot = unpack(str(action.get("block_id", "")))[:4]
+            _, _, thread, slot = _padded(str(action.get("block_id", "")), 4)[:4]
             choice = (action.get("selected_option") or {}).get("value")
             await answer(deps, body, thread, slot, ids=[str(choice)] if choice else [])
         # checkboxes and multi-selects wait for "Use selected"
@@ -76,14 +76,21 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.CHOOSE_SELECTED)
     async def on_selected(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        thread, slot = unpack(str(action.get("value", "")))[:2]
+        thread, slot = _padded(str(action.get("value", "")), 2)[:2]
         await answer(deps, body, thread, slot, ids=picked_in(body, thread, slot))
 
     @app.action(Action.CHOOSE_ALL)
     async def on_all(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        thread, slot = unpack(str(action.get("value", "")))[:2]
+        thread, slot = _padded(str(action.get("value", "")), 2)[:2]
         await answer(deps, body, thread, slot, ids=[], everything=True)
+
+
+def _padded(value: str, parts: int) -> list[str]:
+    """`value`'s parts, at least `parts` of them: a forged or stale value with fewer
+    names no thread, and `answer` tells the clicker it is not their question."""
+    found = unpack(value)
+    return found + [""] * (parts - len(found))
 
 
 async def search(deps: SlackDeps, body: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from agent.checkpoint import close_checkpointer
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
 from slack_app.settings import Settings
+from slack_app.slack.authorization import BotAuthorization
 from slack_app.slack.metrics import Metrics
 from slack_app.slack.records import MessageRef
 from slack_app.slack.users import UserMap
@@ -46,6 +47,10 @@ class SlackDeps:
     _locks: defaultdict[str, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
+    authorization: BotAuthorization = field(init=False)  # auth.test once for every Bolt app
+
+    def __post_init__(self) -> None:
+        self.authorization = BotAuthorization(self.client)
 
     def close(self) -> None:
         """At this process's exit: the checkpoint store's connections go back, and the

@@ -4,7 +4,7 @@ Used through the real `slack_sdk` AsyncWebClient (`base_url=fake.url`), so reque
 encoding, error handling and our retries are exercised end to end. Every call is
 recorded as (method, body): the query string, form fields and JSON body merged, with
 JSON-valued form fields (`blocks`, `view`) parsed. `fail_once` makes the next call of a
-method answer 429 (with Retry-After) or a 5xx, once.
+method answer 429 (with Retry-After) or a 5xx, once; `slow` makes a method answer late.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class FakeSlackAPI:
         self._calls: list[Call] = []
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._held: dict[str, threading.Event] = {}
+        self._delays: dict[str, float] = {}
         self._ts = 1767225600_000000
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -118,6 +119,10 @@ class FakeSlackAPI:
             held = self._held.pop(method, None)
         if held is not None:
             held.set()
+    def slow(self, method: str, seconds: float) -> None:
+        """Every later call of `method` is answered `seconds` late (a slow Slack)."""
+        with self._lock:
+            self._delays[method] = seconds
 
     def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """Bodies of the calls received (of `method`, or all), in order; failed ones too."""
@@ -286,6 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
         held = fake._held.get(method)
         if held is not None:
             held.wait(timeout=60)
+        time.sleep(fake._delays.get(method, 0.0))
         if failure is not None:
             call.status, retry_after = failure
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
