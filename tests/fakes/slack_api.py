@@ -119,6 +119,7 @@ class FakeSlackAPI:
             held = self._held.pop(method, None)
         if held is not None:
             held.set()
+
     def slow(self, method: str, seconds: float) -> None:
         """Every later call of `method` is answered `seconds` late (a slow Slack)."""
         with self._lock:
