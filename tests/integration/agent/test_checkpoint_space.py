@@ -21,14 +21,14 @@ from tests.orgs import NOW, small_directory
 
 D = small_directory()
 ALEX = "alex@t.test"
-PASTED = "a pasted log line, " * 10_000  # ~190 KB in the conversation's state
+PASTED = "a pasted log line, " * 10_000  # cut to the runner's 40,000 characters
 
 
 def _agent(url: str) -> tuple[AgentRunner, Retention]:
     deps = AgentDeps(model=OfflineModel(lambda: D), directory=lambda: D, clock=FixedClock(NOW))
     graph = build_graph(deps, checkpointer=make_checkpointer(url))
     clock = FixedClock(datetime.now(UTC))
-    return AgentRunner(graph), Retention(graph, keep_idle=timedelta(days=7), clock=clock)
+    return AgentRunner(graph, max_chars=40_000), Retention(graph, keep_idle=timedelta(days=7), clock=clock)
 
 
 def _cancelled_conversations(runner: AgentRunner, n: int) -> None:
