@@ -141,7 +141,7 @@ class FakeSlackAPI:
         match: Callable[[dict[str, Any]], bool] = lambda body: True,
         *,
         count: int = 1,
-        timeout: float = 10.0,
+        timeout: float = 20.0,  # generous: a loaded CI machine, never a pass that waits
     ) -> list[dict[str, Any]]:
         """Poll until `count` calls of `method` match; AssertionError after `timeout` s."""
         deadline = time.monotonic() + timeout
