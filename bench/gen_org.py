@@ -208,38 +208,11 @@ def _people(plan: _Plan, count: int) -> list[Person]:
     rng = plan.rng
     used: Counter[str] = Counter()
     out: list[Person] = []
-    has_reports = [False] * count
-    for i in range(count):
-        if i == 0:
-            manager = None
-        elif i <= FANOUT:
-            manager = 0
-        else:
-            centre = (i - 1) // FANOUT
-            manager = rng.randint(max(1, centre - 2), centre)
-        plan.managers.append(manager)
-        if manager is not None:
-            has_reports[manager] = True
-    for i in range(count):
-        manager = plan.managers[i]
-        if manager is None:
-            dept = "Executive"
-        elif manager == 0:
-            dept = DEPT_NAMES[(i - 1) % len(DEPT_NAMES)]
-        else:
-            dept = plan.depts[manager]
-        plan.depts.append(dept)
+    has_reports = _managers(plan, count)
+    _departments(plan, count)
     for i in range(count):
         manager, dept = plan.managers[i], plan.depts[i]
-        if manager is None:
-            title = "CEO"
-        elif manager == 0:
-            title = DEPARTMENTS[dept][0]
-        elif has_reports[i]:
-            title = rng.choice(DEPARTMENTS[dept][1])
-        else:
-            ics = DEPARTMENTS[dept][2]
-            title = rng.choices(ics, weights=range(len(ics) + 1, 1, -1))[0]
+        title = _title(plan, manager, dept, manages=has_reports[i])
         plan.titles.append(title)
         first, first_slug = rng.choice(FIRST_NAMES)
         last, last_slug = rng.choice(LAST_NAMES)
@@ -264,6 +237,47 @@ def _people(plan: _Plan, count: int) -> list[Person]:
             )
         )
     return out
+
+
+def _managers(plan: _Plan, count: int) -> list[bool]:
+    """A tree with FANOUT reports under the CEO and a few per manager below; who has
+    reports."""
+    has_reports = [False] * count
+    for i in range(count):
+        if i == 0:
+            manager = None
+        elif i <= FANOUT:
+            manager = 0
+        else:
+            centre = (i - 1) // FANOUT
+            manager = plan.rng.randint(max(1, centre - 2), centre)
+        plan.managers.append(manager)
+        if manager is not None:
+            has_reports[manager] = True
+    return has_reports
+
+
+def _departments(plan: _Plan, count: int) -> None:
+    for i in range(count):
+        manager = plan.managers[i]
+        if manager is None:
+            dept = "Executive"
+        elif manager == 0:
+            dept = DEPT_NAMES[(i - 1) % len(DEPT_NAMES)]
+        else:
+            dept = plan.depts[manager]
+        plan.depts.append(dept)
+
+
+def _title(plan: _Plan, manager: int | None, dept: str, *, manages: bool) -> str:
+    if manager is None:
+        return "CEO"
+    if manager == 0:
+        return DEPARTMENTS[dept][0]
+    if manages:
+        return plan.rng.choice(DEPARTMENTS[dept][1])
+    ics = DEPARTMENTS[dept][2]
+    return plan.rng.choices(ics, weights=range(len(ics) + 1, 1, -1))[0]
 
 
 def _groups(plan: _Plan) -> dict[str, list[str]]:

@@ -93,7 +93,7 @@ def _record_results(
     return request
 
 
-def complete_task(
+def complete_task(  # noqa: PLR0913 (ports + the item the owner closes, keyword-only)
     *,
     uow: UnitOfWork,
     directory: Directory,

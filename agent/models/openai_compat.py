@@ -160,7 +160,7 @@ class OpenAIModel:
     single probing attempt, so users don't wait through a full retry cycle every turn.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (settings of one endpoint, all keyword-only with defaults)
         self,
         *,
         api_key: str,

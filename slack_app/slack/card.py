@@ -125,7 +125,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack(options=await approver_search(deps, body))
 
 
-async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "") -> None:
+async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "") -> None:  # noqa: PLR0911 (each refusal answers and stops)
     """`shown`: the fingerprint of the proposal the clicked card shows."""
     person = await acting_person(deps, body)
     if person is None:

@@ -27,7 +27,7 @@ T0 = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 BERLIN = timezone(timedelta(hours=2))
 
 
-def make_request(
+def make_request(  # noqa: PLR0913 (a test factory: every field keyword-only with a default)
     request_id: str,
     *,
     minutes: int = 0,

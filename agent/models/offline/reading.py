@@ -81,31 +81,15 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
         refs, bens = [], bens + refs
     if bens:
         out["beneficiary"] = bens[0]
-    titles = [
-        t
-        for t in reading.of("title")
-        if reading.before(t, 3)[-1:] != ["as"]
-        or not (reading.of("app") or reading.of("entitlement"))
-    ]  # "as IT admin, set paul up with jira": who I am
-    roles = reading.of("role")
-    if refs:
-        out["access_like"], out["reference"] = "person", refs[0]
-    elif roles:
-        out["access_like"], out["reference"] = "role", roles[0].text
-    elif titles:
-        out["access_like"], out["reference"] = "job_title", titles[0].text
+    out.update(_access_like(reading, refs))
     ents = _entitlements(directory, reading)
-    if ents:
-        out["entitlements"] = ents
-    duration = _duration(directory, text, ctx)
-    if duration:
-        out["duration"] = duration
-    reason = _reason(text, ctx)
-    if reason:
-        out["reason"] = reason
-    hints = _hints(text, reading, ctx)
-    if hints:
-        out["identity_hints"] = hints
+    extras = {
+        "entitlements": ents,
+        "duration": _duration(directory, text, ctx),
+        "reason": _reason(text, ctx),
+        "identity_hints": _hints(text, reading, ctx),
+    }
+    out.update({name: value for name, value in extras.items() if value})
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
         out["access_like"] = "custom"
     if out.get("access_like") == "person" and P.ALL_WORDS.search(text):
@@ -118,6 +102,24 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
         if unknown:
             out["access_like"], out["reference"] = "person", unknown
     return out
+
+
+def _access_like(reading: Reading, refs: list[str]) -> dict[str, Any]:
+    """Whose access is mirrored: a person named first, else a role, else a job title."""
+    titles = [
+        t
+        for t in reading.of("title")
+        if reading.before(t, 3)[-1:] != ["as"]
+        or not (reading.of("app") or reading.of("entitlement"))
+    ]  # "as IT admin, set paul up with jira": who I am
+    roles = reading.of("role")
+    if refs:
+        return {"access_like": "person", "reference": refs[0]}
+    if roles:
+        return {"access_like": "role", "reference": roles[0].text}
+    if titles:
+        return {"access_like": "job_title", "reference": titles[0].text}
+    return {}
 
 
 def _asks_beneficiary(ctx: ModelContext) -> bool:

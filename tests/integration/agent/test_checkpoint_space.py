@@ -28,7 +28,9 @@ def _agent(url: str) -> tuple[AgentRunner, Retention]:
     deps = AgentDeps(model=OfflineModel(lambda: D), directory=lambda: D, clock=FixedClock(NOW))
     graph = build_graph(deps, checkpointer=make_checkpointer(url))
     clock = FixedClock(datetime.now(UTC))
-    return AgentRunner(graph, max_chars=40_000), Retention(graph, keep_idle=timedelta(days=7), clock=clock)
+    return AgentRunner(graph, max_chars=40_000), Retention(
+        graph, keep_idle=timedelta(days=7), clock=clock
+    )
 
 
 def _cancelled_conversations(runner: AgentRunner, n: int) -> None:
