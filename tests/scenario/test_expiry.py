@@ -27,7 +27,7 @@ from domain.submission import submit as submit_request
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import Runtime, build_runtime
-from slack_app.cli_serve import run_socket
+from slack_app.cli.serve import run_socket
 from slack_app.server import create_app
 from slack_app.services.requests import decide
 from slack_app.settings import Settings

@@ -12,7 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from domain.errors import DomainError, InvalidOrgData
-from slack_app import cli_chat, cli_doctor, cli_eval, cli_org, cli_serve, logs
+from slack_app import logs
+from slack_app.cli import chat, doctor, org, serve
+from slack_app.cli import eval as evaluate
 from slack_app.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -25,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (cli_chat, cli_doctor, cli_eval, cli_org, cli_serve):
+    for module in (chat, doctor, evaluate, org, serve):
         module.register(commands)
     return parser
 
@@ -55,7 +57,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr
         )
         return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
