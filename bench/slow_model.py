@@ -60,8 +60,8 @@ async def work(settings: Settings, delay: float) -> None:
     import asyncio
     import signal
 
+    from slack_app.listeners.deps import build_deps
     from slack_app.server import build_worker
-    from slack_app.slack.deps import build_deps
 
     runtime = build_runtime(settings)
     worker = build_worker(build_deps(runtime, slow_runner(runtime, delay)))

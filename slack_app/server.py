@@ -31,10 +31,10 @@ from sqlalchemy import text
 
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime, build_runtime
+from slack_app.listeners.app import create_bolt_app
+from slack_app.listeners.deps import SlackDeps, build_deps
 from slack_app.settings import Settings
 from slack_app.slack import checkpoints, gate, inbox, payloads, scheduler
-from slack_app.slack.app import create_bolt_app
-from slack_app.slack.deps import SlackDeps, build_deps
 from slack_app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from agent.runner import AgentRunner
     from slack_app.bootstrap import Runtime
-    from slack_app.slack.deps import SlackDeps
+    from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def socket_deps(
 ) -> SlackDeps:
     from slack_app.agent_wiring import build_runner
     from slack_app.bootstrap import build_runtime
-    from slack_app.slack.deps import build_deps
+    from slack_app.listeners.deps import build_deps
 
     runtime = runtime or build_runtime(settings)
     return build_deps(runtime, runner or build_runner(runtime))
@@ -146,7 +146,7 @@ def socket_handler(
     """The Bolt app behind a Socket Mode connection (call inside a running event loop)."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from slack_app.slack.app import create_bolt_app
+    from slack_app.listeners.app import create_bolt_app
 
     deps = deps or socket_deps(settings, runtime=runtime, runner=runner)
     app = create_bolt_app(deps, verify_requests=False)

@@ -25,8 +25,8 @@ from agent.checkpoint_store import StoreSize, store_of
 from agent.retention import PruneReport, Retention
 from domain.ports import Clock, SystemClock
 from slack_app.bootstrap import Runtime
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import blocking
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import blocking
 
 log = logging.getLogger(__name__)
 

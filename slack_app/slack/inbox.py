@@ -32,7 +32,7 @@ from slack_bolt.async_app import AsyncApp
 
 from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
-from slack_app.slack.edge import blocking
+from slack_app.listeners.edge import blocking
 from slack_app.slack.inbox_attempt import Attempts
 from slack_app.slack.metrics import Metrics
 

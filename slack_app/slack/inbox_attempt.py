@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 
 from domain.ports import Job
 from slack_app.bootstrap import Runtime
-from slack_app.slack.edge import blocking
+from slack_app.listeners.edge import blocking
 from slack_app.slack.inbox_failures import MAX_CLAIMS, apologize, retry_in
 from slack_app.slack.inbox_job import INBOX_JOB, JobRun
 from slack_app.slack.metrics import Metrics

@@ -18,10 +18,10 @@ from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
 from slack_app.blocks.kit import Block
 from slack_app.blocks.tasks import owned_items, task_dm
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import blocking, dm, update
+from slack_app.listeners.records import APPROVER_DM, TASK_DM, messages, remember_message
 from slack_app.services.picks import asked, still_asked
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import blocking, dm, update
-from slack_app.slack.records import APPROVER_DM, TASK_DM, messages, remember_message
 
 
 async def approvers(deps: SlackDeps, request: AccessRequest, directory: Directory) -> list[str]:

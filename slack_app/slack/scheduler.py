@@ -23,12 +23,12 @@ from domain.scheduler import TickReport, warning_key
 from domain.scheduler import tick as domain_tick
 from slack_app.blocks import notices
 from slack_app.blocks.kit import Block
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import blocking
+from slack_app.listeners.records import release
 from slack_app.settings import Settings
 from slack_app.slack import notify
 from slack_app.slack.checkpoints import Janitor
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import blocking
-from slack_app.slack.records import release
 
 log = logging.getLogger(__name__)
 

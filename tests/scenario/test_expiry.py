@@ -28,11 +28,11 @@ from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.cli.serve import run_socket
+from slack_app.listeners.deps import build_deps
 from slack_app.server import create_app
 from slack_app.services.requests import decide
 from slack_app.settings import Settings
 from slack_app.slack import scheduler
-from slack_app.slack.deps import build_deps
 from slack_app.slack.metrics import Metrics
 from slack_app.slack.retry import ATTEMPTS
 from tests.fakes.slack_api import FakeSlackAPI

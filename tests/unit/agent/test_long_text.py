@@ -30,8 +30,8 @@ from domain import durations, isoduration
 from domain.directory import Directory
 from domain.ports import FixedClock
 from slack_app.blocks import escape
-from slack_app.slack import messages
-from slack_app.slack.messages import words_of
+from slack_app.listeners import messages
+from slack_app.listeners.messages import words_of
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
 from tools import find, matching

@@ -14,8 +14,8 @@ from domain.org import Person
 from slack_app.blocks.ids import Action
 from slack_app.blocks.request_form import RequestForm, Step
 from slack_app.blocks.request_modal import LIKE_LABELS, request_modal
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.guided_form import (
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.guided_form import (
     EXPIRED_FORM,
     MAX_METADATA,
     NOTHING_NEW,

@@ -16,11 +16,11 @@ from domain.requests import AccessRequest, State
 from slack_app.blocks import notices
 from slack_app.blocks.ids import Action
 from slack_app.blocks.tasks import task_closed
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, blocking, tell, update
+from slack_app.listeners.records import TASK_DM, messages
 from slack_app.services.requests import close_task
 from slack_app.slack import notify
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, tell, update
-from slack_app.slack.records import TASK_DM, messages
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:

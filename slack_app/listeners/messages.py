@@ -21,11 +21,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from agent.runner import Reply
 from domain.directory import Directory
 from domain.ports import MessageAt
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
+from slack_app.listeners.records import MessageRef, claim
 from slack_app.slack import replies, retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import agent_turn, blocking, conversation, team_of, tell, update
 from slack_app.slack.inbox_job import INBOX_JOB, JobRun, remember_reply
-from slack_app.slack.records import MessageRef, claim
 from slack_app.slack.users import NOT_FOUND
 
 log = logging.getLogger(__name__)

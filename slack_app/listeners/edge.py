@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 from agent.runner import thread_id
 from domain.org import Person
 from slack_app.blocks.kit import Block
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.records import MessageRef
 from slack_app.slack import retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.records import MessageRef
 from slack_app.slack.users import NOT_FOUND
 
 log = logging.getLogger(__name__)

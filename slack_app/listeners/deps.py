@@ -17,10 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agent.checkpoint import close_checkpointer
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
+from slack_app.listeners.authorization import BotAuthorization
+from slack_app.listeners.records import MessageRef
 from slack_app.settings import Settings
-from slack_app.slack.authorization import BotAuthorization
 from slack_app.slack.metrics import Metrics
-from slack_app.slack.records import MessageRef
 from slack_app.slack.users import UserMap
 
 log = logging.getLogger(__name__)

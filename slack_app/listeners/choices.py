@@ -15,10 +15,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from domain.orgcheck import key
 from slack_app.blocks.ids import Action, pattern, unpack
 from slack_app.blocks.kit import MAX_OPTIONS, option
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, channel_of, tell, update, user_of
-from slack_app.slack.messages import converse
-from slack_app.slack.records import MessageRef
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, blocking, channel_of, tell, update, user_of
+from slack_app.listeners.messages import converse
+from slack_app.listeners.records import MessageRef
 from slack_app.slack.replies import text
 
 ONLY_REQUESTER = "Only the person who asked can answer this question."

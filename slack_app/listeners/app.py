@@ -14,17 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from slack_app.slack import (
-    approvals,
-    card,
-    choices,
-    command,
-    guided,
-    home,
-    messages,
-    tasks,
-)
-from slack_app.slack.deps import SlackDeps
+from slack_app.listeners import approvals, card, choices, command, guided, home, messages, tasks
+from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +39,7 @@ def create_bolt_app(
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=process_before_response,
         request_verification_enabled=verify_requests,
-        logger=logging.getLogger("slack_app.slack.bolt"),
+        logger=logging.getLogger("slack_app.listeners.bolt"),
     )
 
     @app.error

@@ -11,10 +11,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from slack_app.slack import guided, retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, conversation, team_of, tell, user_of
-from slack_app.slack.messages import converse
+from slack_app.listeners import guided
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, conversation, team_of, tell, user_of
+from slack_app.listeners.messages import converse
+from slack_app.slack import retry
 
 COMMAND = "/access"
 NO_DM = "I couldn't open a DM with you; message me directly (Apps → Access) to continue."

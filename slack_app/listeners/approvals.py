@@ -26,11 +26,12 @@ from domain.orgcheck import key
 from domain.requests import AccessRequest, State
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action
+from slack_app.listeners import home
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, blocking, tell
+from slack_app.listeners.records import record
 from slack_app.services.requests import decide
-from slack_app.slack import home, notify, retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, tell
-from slack_app.slack.records import record
+from slack_app.slack import notify, retry
 
 log = logging.getLogger(__name__)
 

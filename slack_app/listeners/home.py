@@ -20,10 +20,11 @@ from slack_app.blocks import facts
 from slack_app.blocks.details import request_details
 from slack_app.blocks.home import home_view
 from slack_app.blocks.ids import Action
-from slack_app.slack import guided, notify, retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, tell
-from slack_app.slack.records import claim, release
+from slack_app.listeners import guided
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, blocking, tell
+from slack_app.listeners.records import claim, release
+from slack_app.slack import notify, retry
 
 UNREACHABLE = "Could not reach the approvers just now: try Remind again in a while."
 

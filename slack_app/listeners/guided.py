@@ -26,10 +26,9 @@ from slack_app.blocks.ids import Action
 from slack_app.blocks.kit import MAX_OPTIONS, option
 from slack_app.blocks.request_form import Step
 from slack_app.blocks.request_modal import request_modal
-from slack_app.slack import retry
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import acting_person, blocking, conversation, team_of, user_of
-from slack_app.slack.guided_form import (
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import acting_person, blocking, conversation, team_of, user_of
+from slack_app.listeners.guided_form import (
     EXPIRED_FORM,
     Finished,
     FormAnswers,
@@ -40,7 +39,7 @@ from slack_app.slack.guided_form import (
     references,
     view_values,
 )
-from slack_app.slack.guided_steps import (
+from slack_app.listeners.guided_steps import (
     STEPS_AFTER,
     FormError,
     after_duration,
@@ -48,7 +47,8 @@ from slack_app.slack.guided_steps import (
     redraw_duration,
     tool_context,
 )
-from slack_app.slack.messages import converse_structured
+from slack_app.listeners.messages import converse_structured
+from slack_app.slack import retry
 from slack_app.slack.users import NOT_FOUND
 
 log = logging.getLogger(__name__)

@@ -28,11 +28,8 @@ from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
-from slack_app.services.picks import Picks, asked
-from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
-from slack_app.slack import notify
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import (
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import (
     acting_person,
     blocking,
     channel_of,
@@ -42,7 +39,10 @@ from slack_app.slack.edge import (
     update,
     user_of,
 )
-from slack_app.slack.records import MessageRef, record
+from slack_app.listeners.records import MessageRef, record
+from slack_app.services.picks import Picks, asked
+from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
+from slack_app.slack import notify
 from tools.proposal_models import Proposal
 
 log = logging.getLogger(__name__)
