@@ -48,7 +48,7 @@ def _require(settings: Settings, *names: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from slack_app.server import create_app
+    from slack_app.web.server import create_app
 
     _require(settings, "slack_bot_token", "slack_signing_secret")
     logging.getLogger().setLevel(settings.log_level)
@@ -79,8 +79,8 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
     is done."""
     import signal
 
-    from slack_app.server import build_worker
     from slack_app.slack import scheduler
+    from slack_app.web.server import build_worker
 
     deps = socket_deps(settings)
     worker = build_worker(deps)

@@ -34,7 +34,7 @@ from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
 from slack_app.slack.inbox_attempt import Attempts
-from slack_app.slack.metrics import Metrics
+from slack_app.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

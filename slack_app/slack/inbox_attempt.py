@@ -17,7 +17,7 @@ from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
 from slack_app.slack.inbox_failures import MAX_CLAIMS, apologize, retry_in
 from slack_app.slack.inbox_job import INBOX_JOB, JobRun
-from slack_app.slack.metrics import Metrics
+from slack_app.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-from slack_app.slack.payload_shapes import (
+from slack_app.web.payload_shapes import (
     KINDS,
     SUBSCRIBED_EVENTS,
     Shape,

@@ -1,6 +1,6 @@
 """The HTTP server: Slack's request URL, a health check and Prometheus metrics.
 
-    app = create_app(Settings())            # uvicorn slack_app.server:main --factory
+    app = create_app(Settings())            # uvicorn slack_app.web.server:main --factory
 
 POST /slack/events takes events, slash commands, interactivity and options alike (one
 request URL in the manifest). A body over SLACK_MAX_BODY_BYTES is refused with 413
@@ -34,8 +34,9 @@ from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
 from slack_app.listeners.deps import SlackDeps, build_deps
 from slack_app.settings import Settings
-from slack_app.slack import checkpoints, gate, inbox, payloads, scheduler
-from slack_app.slack.metrics import Metrics
+from slack_app.slack import checkpoints, inbox, scheduler
+from slack_app.web import gate, payloads
+from slack_app.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
