@@ -79,8 +79,8 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
     is done."""
     import signal
 
-    from slack_app.slack import scheduler
     from slack_app.web.server import build_worker
+    from slack_app.worker import scheduler
 
     deps = socket_deps(settings)
     worker = build_worker(deps)
@@ -110,7 +110,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_socket(settings: Settings) -> None:
     """The Socket Mode connection, and the scheduler (expiry) next to it."""
-    from slack_app.slack import scheduler
+    from slack_app.worker import scheduler
 
     deps = socket_deps(settings)
     handler = socket_handler(settings, deps=deps)

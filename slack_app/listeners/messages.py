@@ -25,8 +25,8 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
 from slack_app.listeners.records import MessageRef, claim
 from slack_app.slack import replies, retry
-from slack_app.slack.inbox_job import INBOX_JOB, JobRun, remember_reply
 from slack_app.slack.users import NOT_FOUND
+from slack_app.worker.inbox_job import INBOX_JOB, JobRun, remember_reply
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,9 @@ from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
 from slack_app.listeners.deps import SlackDeps, build_deps
 from slack_app.settings import Settings
-from slack_app.slack import checkpoints, inbox, scheduler
 from slack_app.web import gate, payloads
 from slack_app.web.metrics import Metrics
+from slack_app.worker import checkpoints, inbox, scheduler
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from slack_app.bootstrap import build_runtime
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import conversation
 from slack_app.settings import Settings
-from slack_app.slack.checkpoints import Janitor
 from slack_app.web.server import create_app
+from slack_app.worker.checkpoints import Janitor
 from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, requests_of, submit, updated

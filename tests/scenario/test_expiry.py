@@ -31,10 +31,10 @@ from slack_app.cli.serve import run_socket
 from slack_app.listeners.deps import build_deps
 from slack_app.services.requests import decide
 from slack_app.settings import Settings
-from slack_app.slack import scheduler
 from slack_app.slack.retry import ATTEMPTS
 from slack_app.web.metrics import Metrics
 from slack_app.web.server import create_app
+from slack_app.worker import scheduler
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated

@@ -28,7 +28,7 @@ from slack_app.listeners.edge import blocking
 from slack_app.listeners.records import release
 from slack_app.settings import Settings
 from slack_app.slack import notify
-from slack_app.slack.checkpoints import Janitor
+from slack_app.worker.checkpoints import Janitor
 
 log = logging.getLogger(__name__)
 

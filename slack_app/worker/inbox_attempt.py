@@ -15,9 +15,9 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from domain.ports import Job
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
-from slack_app.slack.inbox_failures import MAX_CLAIMS, apologize, retry_in
-from slack_app.slack.inbox_job import INBOX_JOB, JobRun
 from slack_app.web.metrics import Metrics
+from slack_app.worker.inbox_failures import MAX_CLAIMS, apologize, retry_in
+from slack_app.worker.inbox_job import INBOX_JOB, JobRun
 
 log = logging.getLogger(__name__)
 

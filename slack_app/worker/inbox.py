@@ -33,8 +33,8 @@ from slack_bolt.async_app import AsyncApp
 from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
-from slack_app.slack.inbox_attempt import Attempts
 from slack_app.web.metrics import Metrics
+from slack_app.worker.inbox_attempt import Attempts
 
 log = logging.getLogger(__name__)
 
