@@ -48,7 +48,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bench.stats import line, percentile
 from domain.demo import load_demo_org
 from slack_app.settings import Settings
-from slack_app.slack import replies
+from slack_app.slackapi import replies
 from tests.fakes.slack_api import TEAM, FakeSlackAPI, demo_users, dm_channel
 from tests.scenario.harness import SECRET, sign
 

@@ -31,7 +31,7 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import acting_person, blocking, tell
 from slack_app.listeners.records import record
 from slack_app.services.requests import decide
-from slack_app.slack import notify, retry
+from slack_app.slackapi import notify, retry
 
 log = logging.getLogger(__name__)
 

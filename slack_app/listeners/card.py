@@ -42,7 +42,7 @@ from slack_app.listeners.edge import (
 from slack_app.listeners.records import MessageRef, record
 from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
-from slack_app.slack import notify
+from slack_app.slackapi import notify
 from tools.proposal_models import Proposal
 
 log = logging.getLogger(__name__)

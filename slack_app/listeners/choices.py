@@ -19,7 +19,7 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import acting_person, blocking, channel_of, tell, update, user_of
 from slack_app.listeners.messages import converse
 from slack_app.listeners.records import MessageRef
-from slack_app.slack.replies import text
+from slack_app.slackapi.replies import text
 
 ONLY_REQUESTER = "Only the person who asked can answer this question."
 ALL = "all of them"

@@ -15,7 +15,7 @@ from slack_app.listeners import guided
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import acting_person, conversation, team_of, tell, user_of
 from slack_app.listeners.messages import converse
-from slack_app.slack import retry
+from slack_app.slackapi import retry
 
 COMMAND = "/access"
 NO_DM = "I couldn't open a DM with you; message me directly (Apps → Access) to continue."

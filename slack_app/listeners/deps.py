@@ -20,7 +20,7 @@ from slack_app.bootstrap import Runtime
 from slack_app.listeners.authorization import BotAuthorization
 from slack_app.listeners.records import MessageRef
 from slack_app.settings import Settings
-from slack_app.slack.users import UserMap
+from slack_app.slackapi.users import UserMap
 from slack_app.web.metrics import Metrics
 
 log = logging.getLogger(__name__)

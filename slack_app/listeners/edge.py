@@ -16,8 +16,8 @@ from domain.org import Person
 from slack_app.blocks.kit import Block
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.records import MessageRef
-from slack_app.slack import retry
-from slack_app.slack.users import NOT_FOUND
+from slack_app.slackapi import retry
+from slack_app.slackapi.users import NOT_FOUND
 
 log = logging.getLogger(__name__)
 

@@ -48,8 +48,8 @@ from slack_app.listeners.guided_steps import (
     tool_context,
 )
 from slack_app.listeners.messages import converse_structured
-from slack_app.slack import retry
-from slack_app.slack.users import NOT_FOUND
+from slack_app.slackapi import retry
+from slack_app.slackapi.users import NOT_FOUND
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from slack_app.listeners import guided
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import acting_person, blocking, tell
 from slack_app.listeners.records import claim, release
-from slack_app.slack import notify, retry
+from slack_app.slackapi import notify, retry
 
 UNREACHABLE = "Could not reach the approvers just now: try Remind again in a while."
 

@@ -24,8 +24,8 @@ from domain.ports import MessageAt
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
 from slack_app.listeners.records import MessageRef, claim
-from slack_app.slack import replies, retry
-from slack_app.slack.users import NOT_FOUND
+from slack_app.slackapi import replies, retry
+from slack_app.slackapi.users import NOT_FOUND
 from slack_app.worker.inbox_job import INBOX_JOB, JobRun, remember_reply
 
 log = logging.getLogger(__name__)

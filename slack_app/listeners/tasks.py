@@ -20,7 +20,7 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import acting_person, blocking, tell, update
 from slack_app.listeners.records import TASK_DM, messages
 from slack_app.services.requests import close_task
-from slack_app.slack import notify
+from slack_app.slackapi import notify
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:

@@ -32,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from domain.ports import Job, MessageAt
-from slack_app.slack import replies, retry
+from slack_app.slackapi import replies, retry
 
 APOLOGY = "Sorry, something went wrong reading that message; please try again."
 QUICK_RETRIES = (timedelta(seconds=2), timedelta(seconds=8))

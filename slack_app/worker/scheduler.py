@@ -27,7 +27,7 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import blocking
 from slack_app.listeners.records import release
 from slack_app.settings import Settings
-from slack_app.slack import notify
+from slack_app.slackapi import notify
 from slack_app.worker.checkpoints import Janitor
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ import pytest
 
 from domain.store.engine import make_engine
 from domain.store.uow import SqlUnitOfWork
-from slack_app.slack.replies import THINKING
+from slack_app.slackapi.replies import THINKING
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer, reply
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.harness import SECRET, sign

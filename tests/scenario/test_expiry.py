@@ -31,7 +31,7 @@ from slack_app.cli.serve import run_socket
 from slack_app.listeners.deps import build_deps
 from slack_app.services.requests import decide
 from slack_app.settings import Settings
-from slack_app.slack.retry import ATTEMPTS
+from slack_app.slackapi.retry import ATTEMPTS
 from slack_app.web.metrics import Metrics
 from slack_app.web.server import create_app
 from slack_app.worker import scheduler

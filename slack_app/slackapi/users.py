@@ -18,7 +18,7 @@ from domain.directory import Directory
 from domain.org import Person
 from domain.orgcheck import key
 from slack_app.bootstrap import Runtime
-from slack_app.slack import retry
+from slack_app.slackapi import retry
 
 log = logging.getLogger(__name__)
 
