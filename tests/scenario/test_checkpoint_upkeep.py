@@ -17,12 +17,13 @@ from slack_app.bootstrap import build_runtime
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import conversation
 from slack_app.settings import Settings
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import TEAM, FakeSlackAPI, dm_channel
 from slack_app.web.server import create_app
 from slack_app.worker.checkpoints import Janitor
-from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, requests_of, submit, updated
-from tests.scenario.harness import SECRET, SlackHarness
+from tests.scenario.harness import SlackHarness
 
 ALEX = "U01ALEX"
 THREAD = conversation(TEAM, dm_channel(ALEX))

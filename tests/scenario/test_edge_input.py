@@ -20,9 +20,10 @@ import httpx
 import pytest
 
 from slack_app.blocks.ids import Action
+from slack_app.testing.signing import SECRET
 from tests.scenario.flows import request, submitted
 from tests.scenario.footprint import footprint
-from tests.scenario.harness import EVENTS, SECRET, SlackHarness
+from tests.scenario.harness import EVENTS, SlackHarness
 
 HOME = {"type": "app_home_opened", "user": "U01ALEX", "tab": "messages"}  # a handled no-op
 EVENT = json.dumps({"type": "event_callback", "team_id": "T01ACME", "event": HOME})

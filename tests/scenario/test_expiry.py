@@ -32,13 +32,14 @@ from slack_app.listeners.deps import build_deps
 from slack_app.services.requests import decide
 from slack_app.settings import Settings
 from slack_app.slackapi.retry import ATTEMPTS
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import FakeSlackAPI
 from slack_app.web.metrics import Metrics
 from slack_app.web.server import create_app
 from slack_app.worker import scheduler
-from tests.fakes.slack_api import FakeSlackAPI
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
-from tests.scenario.harness import SECRET, SlackHarness, button
+from tests.scenario.harness import SlackHarness, button
 from tests.scenario.socket_server import FakeSocketMode
 
 ALEX, DANA, VICTOR, OMAR = "U01ALEX", "U01DANA", "U01VICTOR", "U01OMAR"

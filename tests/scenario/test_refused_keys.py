@@ -16,7 +16,7 @@ from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import conversation
 from slack_app.services.requests import draft_from
 from slack_app.slackapi.retry import ATTEMPTS
-from tests.fakes.slack_api import TEAM
+from slack_app.testing.slack_api import TEAM
 from tests.scenario.flows import (
     Message,
     card_for,
