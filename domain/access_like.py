@@ -12,7 +12,7 @@ from datetime import datetime
 
 from domain.directory import Directory
 from domain.errors import DomainError, NotFound
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import AccessLikeKind
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
+from domain.ids import key
 from domain.lifecycle import load, record, transition
-from domain.orgcheck import key
 from domain.ports import Clock, UnitOfWork
 from domain.requests import AccessRequest, ItemStatus, State, StepStatus
 

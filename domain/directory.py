@@ -13,9 +13,9 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from domain.ids import key
 from domain.isoduration import IsoDuration, parse_iso_duration
 from domain.org import Application, Entitlement, Identity, OrgData, Person, Role
-from domain.orgcheck import key
 
 
 class Directory:

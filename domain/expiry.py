@@ -15,8 +15,8 @@ from datetime import datetime
 from domain.directory import Directory
 from domain.errors import ConcurrentUpdate, InvalidTransition, NotAllowed
 from domain.fulfillment import SYSTEM
+from domain.ids import key
 from domain.lifecycle import load, record, transition
-from domain.orgcheck import key
 from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
 from domain.requests import AccessRequest, ItemStatus, RequestItem, State
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from domain.directory import Directory
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
+from domain.ids import key
 from domain.lifecycle import load, record, transition
 from domain.org import Identity
-from domain.orgcheck import key
 from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
 from domain.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
 

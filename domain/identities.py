@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.directory import Directory
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import NEW_ACCOUNT
 
 

@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import Self
 
 from domain.errors import ConcurrentUpdate, DomainError
+from domain.ids import key
 from domain.org import HeldGrant, Identity, OrgData
-from domain.orgcheck import key
 from domain.ports import (
     AuditLog,
     DeadJobs,

@@ -11,13 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.ids import key
 from domain.isoduration import parse_iso_duration
 from domain.org import OrgData
-
-
-def key(value: str) -> str:
-    """Ids are case-insensitive for lookup."""
-    return value.strip().casefold()
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from domain.directory import Directory
 from domain.errors import DomainError, NotAllowed
+from domain.ids import key
 from domain.org import Person
-from domain.orgcheck import key
 
 
 class NoApprover(DomainError):

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.directory import Directory
 from domain.errors import DomainError, NotAllowed
+from domain.ids import key
 from domain.lifecycle import load, record, transition
-from domain.orgcheck import key
 from domain.policy import RouteStep, approval_route, check_on_behalf
 from domain.ports import Clock, UnitOfWork
 from domain.requests import (

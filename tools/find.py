@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from domain.directory import Directory
-from domain.orgcheck import key
+from domain.ids import key
 from tools.base import Candidate, Tool, ToolContext, ToolModel
 from tools.matching import (
     TYPO_ACCEPT,

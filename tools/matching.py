@@ -24,8 +24,8 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from domain.directory import Directory
+from domain.ids import key
 from domain.org import Entitlement
-from domain.orgcheck import key
 
 MatchKind = Literal["exact", "ambiguous", "none"]
 Scorer = Callable[..., float]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from domain.access_like import access_like
 from domain.errors import DomainError
-from domain.orgcheck import key
+from domain.ids import key
 from domain.policy import check_on_behalf
 from domain.requests import AccessLikeKind
 from tools.approvers import route_for

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.ids import key
 from domain.org import Identity, OrgData
-from domain.orgcheck import key
 from domain.ports import SyncReport
 
 Row = dict[str, Any]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from domain.directory import Directory
+from domain.ids import key
 from domain.org import Person
-from domain.orgcheck import key
 from domain.requests import AccessRequest, State
 from slack_app.blocks import facts
 from slack_app.blocks.approvals import decision_buttons

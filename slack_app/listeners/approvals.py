@@ -22,7 +22,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from domain.decisions import Changes, eligible
 from domain.directory import Directory
 from domain.errors import DomainError, Duplicate, NotAllowed
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import AccessRequest, State
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action

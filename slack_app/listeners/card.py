@@ -22,7 +22,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.errors import DomainError, Duplicate
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt

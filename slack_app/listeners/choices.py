@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from domain.orgcheck import key
+from domain.ids import key
 from slack_app.blocks.ids import Action, pattern, unpack
 from slack_app.blocks.kit import MAX_OPTIONS, option
 from slack_app.listeners.deps import SlackDeps

@@ -13,8 +13,8 @@ from typing import Any
 
 from domain.caps import cap_for
 from domain.directory import Directory
+from domain.ids import key
 from domain.org import Person
-from domain.orgcheck import key
 from slack_app.blocks.ids import Action
 from slack_app.blocks.request_form import AccessLike, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import LIKE_LABELS

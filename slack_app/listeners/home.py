@@ -13,8 +13,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.directory import Directory
+from domain.ids import key
 from domain.org import Person
-from domain.orgcheck import key
 from domain.requests import AccessRequest, State
 from slack_app.blocks import facts
 from slack_app.blocks.details import request_details

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from domain.directory import Directory
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import AccessRequest, ApprovalStep, AuditEvent
 from slack_app.bootstrap import Runtime
 from tools.proposal_models import Proposal

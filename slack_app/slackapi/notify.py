@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from domain.directory import Directory
-from domain.orgcheck import key
+from domain.ids import key
 from domain.requests import AccessRequest, ApprovalStep, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm

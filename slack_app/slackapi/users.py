@@ -15,8 +15,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from domain.directory import Directory
+from domain.ids import key
 from domain.org import Person
-from domain.orgcheck import key
 from slack_app.bootstrap import Runtime
 from slack_app.slackapi import retry
 

@@ -15,8 +15,8 @@ from itertools import pairwise
 
 from sqlalchemy import text
 
+from domain.ids import key
 from domain.lifecycle import can_transition
-from domain.orgcheck import key
 from domain.requests import AccessRequest, State, StepStatus
 from tests.scenario.footprint import Footprint, footprint
 from tests.scenario.harness import SlackHarness
