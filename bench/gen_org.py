@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from domain.org import (
+from domain.model.org import (
     Application,
     Entitlement,
     Fulfillment,

@@ -17,9 +17,9 @@ from datetime import datetime
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
-from domain.lifecycle import load, record, transition
+from domain.model.lifecycle import load, record, transition
+from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
 from domain.ports import Clock, UnitOfWork
-from domain.requests import AccessRequest, ItemStatus, State, StepStatus
 
 
 @dataclass(frozen=True)

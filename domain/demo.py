@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from domain.org import OrgData
+from domain.model.org import OrgData
 from domain.orgfile import parse_org
 
 _RESOURCE = "demo_org.yaml"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.directory import Directory
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
-from domain.lifecycle import load, record, transition
-from domain.org import Identity
+from domain.model.directory import Directory
+from domain.model.lifecycle import load, record, transition
+from domain.model.org import Identity
+from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
 from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
-from domain.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
 
 SYSTEM = "system"
 

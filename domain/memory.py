@@ -17,7 +17,8 @@ from typing import Self
 
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.ids import key
-from domain.org import HeldGrant, Identity, OrgData
+from domain.model.org import HeldGrant, Identity, OrgData
+from domain.model.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
 from domain.ports import (
     AuditLog,
     DeadJobs,
@@ -31,7 +32,6 @@ from domain.ports import (
     RequestRepository,
     SyncReport,
 )
-from domain.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
 from domain.store.snapshot import diff_org, org_rows, sync_report
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.ids import key
-from domain.isoduration import parse_iso_duration
-from domain.org import OrgData
+from domain.model.isoduration import parse_iso_duration
+from domain.model.org import OrgData
 
 
 @dataclass

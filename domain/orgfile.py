@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from domain.errors import InvalidOrgData
-from domain.org import OrgData
+from domain.model.org import OrgData
 from domain.orgcheck import check_references
 from domain.yamlfile import load_yaml
 

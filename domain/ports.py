@@ -13,8 +13,8 @@ from enum import StrEnum
 from types import TracebackType
 from typing import NamedTuple, Protocol, Self
 
-from domain.org import Identity, OrgData
-from domain.requests import AccessRequest, AuditEvent, RequestItem
+from domain.model.org import Identity, OrgData
+from domain.model.requests import AccessRequest, AuditEvent, RequestItem
 
 
 class Clock(Protocol):

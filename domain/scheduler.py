@@ -38,8 +38,8 @@ from datetime import UTC, datetime, timedelta
 from domain.errors import DomainError
 from domain.expiry import expire_due
 from domain.fulfillment import fulfill
+from domain.model.requests import AccessRequest, State
 from domain.ports import Clock, Connectors, UnitOfWork
-from domain.requests import AccessRequest, State
 
 RESUME_AFTER = timedelta(minutes=5)
 

@@ -15,13 +15,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.directory import Directory
 from domain.errors import DomainError, NotAllowed
 from domain.ids import key
-from domain.lifecycle import load, record, transition
-from domain.policy import RouteStep, approval_route, check_on_behalf
-from domain.ports import Clock, UnitOfWork
-from domain.requests import (
+from domain.model.directory import Directory
+from domain.model.lifecycle import load, record, transition
+from domain.model.policy import RouteStep, approval_route, check_on_behalf
+from domain.model.requests import (
     AccessLikeKind,
     AccessRequest,
     ApprovalStep,
@@ -29,6 +28,7 @@ from domain.requests import (
     RequestKind,
     State,
 )
+from domain.ports import Clock, UnitOfWork
 
 
 class Draft(BaseModel):

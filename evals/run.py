@@ -18,8 +18,8 @@ from agent.deps import AgentDeps
 from agent.graph import build_graph
 from agent.runner import AgentRunner, Reply, thread_id
 from domain.memory import InMemoryUnitOfWork
+from domain.model.requests import AccessRequest, State
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, State
 from evals.cases import Case, CaseFile
 from evals.got import error_got, got_from
 from evals.models import ModelFactory

@@ -8,8 +8,8 @@ the removal itself is recorded in the audit trail.
 
 from __future__ import annotations
 
+from domain.model.requests import AccessRequest, RequestItem
 from domain.ports import FulfillmentResult, Outcome
-from domain.requests import AccessRequest, RequestItem
 
 
 class ManualConnector:

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, s
 
 from domain.errors import DomainError
 from domain.ids import key
-from domain.org import Identity, OrgData
+from domain.model.org import Identity, OrgData
 from domain.ports import SyncReport
 from domain.store.assemble import org_from_rows
 from domain.store.gcpause import gc_paused

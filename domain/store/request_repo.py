@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Select, Table, and_, delete, exists, insert, 
 
 from domain.errors import ConcurrentUpdate
 from domain.ids import key
-from domain.requests import OPEN_STATES, AccessRequest, RequestKind, State
+from domain.model.requests import OPEN_STATES, AccessRequest, RequestKind, State
 from domain.store.request_rows import (
     approver_rows,
     item_rows,

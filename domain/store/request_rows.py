@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain.ids import key
-from domain.requests import AccessRequest, ApprovalStep, RequestItem
+from domain.model.requests import AccessRequest, ApprovalStep, RequestItem
 from domain.store.snapshot import Row
 
 _CHILDREN = {"items", "steps"}

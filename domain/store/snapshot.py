@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.ids import key
-from domain.org import Identity, OrgData
+from domain.model.org import Identity, OrgData
 from domain.ports import SyncReport
 
 Row = dict[str, Any]

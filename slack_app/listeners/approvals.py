@@ -20,10 +20,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.decisions import Changes, eligible
-from domain.directory import Directory
 from domain.errors import DomainError, Duplicate, NotAllowed
 from domain.ids import key
-from domain.requests import AccessRequest, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, State
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action
 from slack_app.listeners import home

@@ -23,7 +23,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.errors import DomainError, Duplicate
 from domain.ids import key
-from domain.requests import AccessRequest
+from domain.model.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
 from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, index, pattern, unpack

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from agent.runner import thread_id
-from domain.org import Person
+from domain.model.org import Person
 from slack_app.blocks.kit import Block
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.records import MessageRef

@@ -21,7 +21,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from domain.org import Person
+from domain.model.org import Person
 from slack_app.blocks.ids import Action
 from slack_app.blocks.kit import MAX_OPTIONS, option
 from slack_app.blocks.request_form import Step

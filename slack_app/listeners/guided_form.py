@@ -11,10 +11,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from domain.caps import cap_for
-from domain.directory import Directory
 from domain.ids import key
-from domain.org import Person
+from domain.model.caps import cap_for
+from domain.model.directory import Directory
+from domain.model.org import Person
 from slack_app.blocks.ids import Action
 from slack_app.blocks.request_form import AccessLike, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import LIKE_LABELS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.org import Person
+from domain.model.org import Person
 from slack_app.blocks.ids import Action
 from slack_app.blocks.request_form import RequestForm, Step
 from slack_app.blocks.request_modal import LIKE_LABELS, request_modal

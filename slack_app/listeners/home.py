@@ -12,10 +12,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from domain.directory import Directory
 from domain.ids import key
-from domain.org import Person
-from domain.requests import AccessRequest, State
+from domain.model.directory import Directory
+from domain.model.org import Person
+from domain.model.requests import AccessRequest, State
 from slack_app.blocks import facts
 from slack_app.blocks.details import request_details
 from slack_app.blocks.home import home_view

@@ -19,7 +19,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from agent.runner import Reply
-from domain.directory import Directory
+from domain.model.directory import Directory
 from domain.ports import MessageAt
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update

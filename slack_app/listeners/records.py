@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.requests import AuditEvent
+from domain.model.requests import AuditEvent
 from slack_app.bootstrap import Runtime
 
 APPROVER_DM = "slack.approver_dm"

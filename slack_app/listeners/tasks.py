@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from domain.errors import DomainError
-from domain.requests import AccessRequest, State
+from domain.model.requests import AccessRequest, State
 from slack_app.blocks import notices
 from slack_app.blocks.ids import Action
 from slack_app.blocks.tasks import task_closed

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from domain.decisions import Changes, approve, reject
 from domain.fulfillment import complete_task, fulfill
-from domain.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
+from domain.model.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
 from domain.submission import Draft, submit
 from slack_app.bootstrap import Runtime
 from slack_app.services.picks import Picks, record_picks

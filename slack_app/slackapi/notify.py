@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from domain.directory import Directory
 from domain.ids import key
-from domain.requests import AccessRequest, ApprovalStep, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ApprovalStep, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
 from slack_app.blocks.kit import Block

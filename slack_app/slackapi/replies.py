@@ -8,7 +8,7 @@ raised on the turn are appended as context lines, within Slack's block limit.
 from __future__ import annotations
 
 from agent.runner import Reply
-from domain.directory import Directory
+from domain.model.directory import Directory
 from slack_app.blocks.clarify import clarification
 from slack_app.blocks.confirmation import confirmation_card
 from slack_app.blocks.escape import mrkdwn

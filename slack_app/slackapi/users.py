@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from domain.directory import Directory
 from domain.ids import key
-from domain.org import Person
+from domain.model.directory import Directory
+from domain.model.org import Person
 from slack_app.bootstrap import Runtime
 from slack_app.slackapi import retry
 

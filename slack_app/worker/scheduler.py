@@ -17,8 +17,8 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, State
 from domain.scheduler import TickReport, warning_key
 from domain.scheduler import tick as domain_tick
 from slack_app.blocks import notices

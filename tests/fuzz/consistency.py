@@ -16,8 +16,8 @@ from itertools import pairwise
 from sqlalchemy import text
 
 from domain.ids import key
-from domain.lifecycle import can_transition
-from domain.requests import AccessRequest, State, StepStatus
+from domain.model.lifecycle import can_transition
+from domain.model.requests import AccessRequest, State, StepStatus
 from tests.scenario.footprint import Footprint, footprint
 from tests.scenario.harness import SlackHarness
 

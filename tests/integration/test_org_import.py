@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from domain.demo import demo_org_text
 from domain.errors import InvalidOrgData
-from domain.org import OrgData
+from domain.model.org import OrgData
 from domain.orgfile import dump_org, parse_org
 from domain.ports import FixedClock
 from domain.store.orgsync import export_org, import_org

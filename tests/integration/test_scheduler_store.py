@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 
 from domain.connectors import ConnectorRegistry
 from domain.decisions import approve
-from domain.directory import Directory
 from domain.fulfillment import complete_task, fulfill
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, RequestItem
 from domain.scheduler import TickReport, tick
 from domain.store.engine import make_engine
 from domain.store.migrate import migrate

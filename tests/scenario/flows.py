@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.requests import AccessRequest
+from domain.model.requests import AccessRequest
 from slack_app.blocks.ids import Action
 from slack_app.testing.slack_api import dm_channel
 from tests.scenario.harness import SlackHarness, button, has_action

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from domain.requests import AuditEvent, State
+from domain.model.requests import AuditEvent, State
 from slack_app.blocks.ids import Action, pack
 from slack_app.services.picks import APPROVER_PICK_REFUSED, APPROVER_PICKED
 from slack_app.testing.slack_api import FakeSlackAPI, demo_users

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 
 from domain.decisions import approve as domain_approve
 from domain.fulfillment import complete_task
+from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, UnitOfWork
-from domain.requests import AccessRequest, RequestItem, State
 from domain.scheduler import TickReport
 from domain.submission import Draft
 from domain.submission import submit as submit_request

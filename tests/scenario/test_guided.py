@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.requests import State
+from domain.model.requests import State
 from slack_app.blocks.ids import Action, pack
 from slack_app.listeners import guided_form
 from tests.scenario.flows import Message, requests_of, submit

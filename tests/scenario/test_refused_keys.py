@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.requests import State
+from domain.model.requests import State
 from domain.submission import cancel
 from domain.submission import submit as submit_draft
 from slack_app.blocks.ids import Action

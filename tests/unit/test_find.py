@@ -11,8 +11,16 @@ from typing import Any
 
 import pytest
 
-from domain.directory import Directory
-from domain.org import Application, Entitlement, OrgData, OrgSettings, Person, PersonStatus, Role
+from domain.model.directory import Directory
+from domain.model.org import (
+    Application,
+    Entitlement,
+    OrgData,
+    OrgSettings,
+    Person,
+    PersonStatus,
+    Role,
+)
 from domain.orgcheck import check_references
 from tests.orgs import NOW
 from tools.base import ToolContext, schemas

@@ -15,11 +15,11 @@ import pytest
 
 from domain.connectors import ConnectorRegistry
 from domain.decisions import approve
-from domain.directory import Directory
 from domain.fulfillment import complete_task, fulfill
 from domain.memory import InMemoryUnitOfWork
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, FulfillmentResult, Outcome
-from domain.requests import AccessRequest, RequestItem, State
 from domain.scheduler import TickReport, tick, warning_key
 from domain.submission import Draft, submit
 from tests.orgs import NOW, small_org

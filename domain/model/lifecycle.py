@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import InvalidTransition
+from domain.model.requests import AccessRequest, AuditEvent, State
 from domain.ports import UnitOfWork
-from domain.requests import AccessRequest, AuditEvent, State
 
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.DRAFT: frozenset({State.SUBMITTED, State.CANCELLED}),

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
-from domain.isoduration import IsoDuration, parse_iso_duration
+from domain.model.isoduration import IsoDuration, parse_iso_duration
 
 LONGEST = IsoDuration(months=120, text="P10Y")
 

@@ -14,8 +14,8 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from domain.ids import key
-from domain.isoduration import IsoDuration, parse_iso_duration
-from domain.org import Application, Entitlement, Identity, OrgData, Person, Role
+from domain.model.isoduration import IsoDuration, parse_iso_duration
+from domain.model.org import Application, Entitlement, Identity, OrgData, Person, Role
 
 
 class Directory:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from domain.directory import Directory
 from domain.ids import key
-from domain.requests import NEW_ACCOUNT
+from domain.model.directory import Directory
+from domain.model.requests import NEW_ACCOUNT
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from domain.directory import Directory
-from domain.durations import DurationAsk, end_after
-from domain.isoduration import IsoDuration, parse_iso_duration
+from domain.model.directory import Directory
+from domain.model.durations import DurationAsk, end_after
+from domain.model.isoduration import IsoDuration, parse_iso_duration
 
 CapSource = Literal["entitlement", "app", "org"]
 

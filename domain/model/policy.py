@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.directory import Directory
 from domain.errors import DomainError, NotAllowed
 from domain.ids import key
-from domain.org import Person
+from domain.model.directory import Directory
+from domain.model.org import Person
 
 
 class NoApprover(DomainError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.directory import Directory
 from domain.errors import DomainError, NotFound
 from domain.ids import key
-from domain.requests import AccessLikeKind
+from domain.model.directory import Directory
+from domain.model.requests import AccessLikeKind
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The org snapshot, shaped exactly like the org data file (docs/specs/org-data.md).
 
 These models are both the import/export format and the in-memory truth the tools
-read (through `domain.directory.Directory`). Unknown keys are errors (`extra="forbid"`).
+read (through `domain.model.directory.Directory`). Unknown keys are errors (`extra="forbid"`).
 Cross-references are checked in `domain.orgfile`, which also rewrites every reference
 to the id as its target wrote it (ids are case-insensitive for lookup).
 """
