@@ -19,11 +19,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from domain.decisions import Changes, eligible
 from domain.errors import DomainError, Duplicate, NotAllowed
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, State
+from domain.usecases.decisions import Changes, eligible
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action
 from slack_app.listeners import home

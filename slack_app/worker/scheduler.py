@@ -4,7 +4,7 @@ then the DMs it calls for, to the requester and a different beneficiary; then th
 checkpoint store is pruned (`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
 
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
-each notice in the store, so they are done once between them (see `domain.scheduler`).
+each notice in the store, so they are done once between them (see `domain.usecases.scheduler`).
 The first tick runs at start-up, so expiries missed while nothing ran catch up at once.
 A failed tick is logged and counted, and the next one tries again.
 """
@@ -19,8 +19,8 @@ from datetime import timedelta
 
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, State
-from domain.scheduler import TickReport, warning_key
-from domain.scheduler import tick as domain_tick
+from domain.usecases.scheduler import TickReport, warning_key
+from domain.usecases.scheduler import tick as domain_tick
 from slack_app.blocks import notices
 from slack_app.blocks.kit import Block
 from slack_app.listeners.deps import SlackDeps

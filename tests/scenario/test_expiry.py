@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.decisions import approve as domain_approve
-from domain.fulfillment import complete_task
 from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, UnitOfWork
-from domain.scheduler import TickReport
-from domain.submission import Draft
-from domain.submission import submit as submit_request
+from domain.usecases.decisions import approve as domain_approve
+from domain.usecases.fulfillment import complete_task
+from domain.usecases.scheduler import TickReport
+from domain.usecases.submission import Draft
+from domain.usecases.submission import submit as submit_request
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import Runtime, build_runtime

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain.model.requests import State
-from domain.submission import cancel
-from domain.submission import submit as submit_draft
+from domain.usecases.submission import cancel
+from domain.usecases.submission import submit as submit_draft
 from slack_app.blocks.ids import Action
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import conversation

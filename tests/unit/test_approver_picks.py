@@ -11,7 +11,7 @@ import pytest
 from domain.memory import InMemoryUnitOfWork
 from domain.model.requests import AccessRequest, ApprovalStep, AuditEvent
 from domain.ports import FixedClock
-from domain.submission import submit
+from domain.usecases.submission import submit
 from slack_app.blocks.ids import Action, pack
 from slack_app.listeners.card import chosen_approvers
 from slack_app.services.picks import (

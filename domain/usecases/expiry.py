@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import ConcurrentUpdate, InvalidTransition, NotAllowed
-from domain.fulfillment import SYSTEM
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.lifecycle import load, record, transition
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
 from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
+from domain.usecases.fulfillment import SYSTEM
 
 
 def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list[AccessRequest]:

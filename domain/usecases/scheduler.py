@@ -6,7 +6,7 @@ Everything is read from the store and nothing is remembered in the process, so a
 restart, a missed tick or a second replica neither loses nor repeats anything:
 
 - Expiry is a state change (fulfilled → expired) under the request's version, so only
-  one process can make it (`domain.expiry`). Its "expired" notice is claimed as well,
+  one process can make it (`domain.usecases.expiry`). Its "expired" notice is claimed as well,
   with the idempotency key `expiry:expired:<id>`, so exactly one process owns it.
 - A warning changes no state, so it is claimed with the key
   `expiry:warn:<id>:<end in UTC>`. A key, not an audit event: the keys table's primary
@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.errors import DomainError
-from domain.expiry import expire_due
-from domain.fulfillment import fulfill
 from domain.model.requests import AccessRequest, State
 from domain.ports import Clock, Connectors, UnitOfWork
+from domain.usecases.expiry import expire_due
+from domain.usecases.fulfillment import fulfill
 
 RESUME_AFTER = timedelta(minutes=5)
 
