@@ -19,8 +19,8 @@ from pydantic import AwareDatetime, Field, ValidationError, model_validator
 from domain.errors import InvalidOrgData
 from domain.model.directory import Directory
 from domain.model.org import OrgData
-from domain.orgfile import read_org_file
-from domain.yamlfile import load_yaml, one_line
+from domain.orgdata.orgfile import read_org_file
+from domain.orgdata.yamlfile import load_yaml, one_line
 from evals.expect import Expect, Strict
 
 

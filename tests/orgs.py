@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from domain.model.directory import Directory
 from domain.model.org import OrgData
-from domain.orgfile import parse_org
+from domain.orgdata.orgfile import parse_org
 
 SMALL_ORG = """
 org:

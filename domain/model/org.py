@@ -2,7 +2,7 @@
 
 These models are both the import/export format and the in-memory truth the tools
 read (through `domain.model.directory.Directory`). Unknown keys are errors (`extra="forbid"`).
-Cross-references are checked in `domain.orgfile`, which also rewrites every reference
+Cross-references are checked in `domain.orgdata.orgfile`, which also rewrites every reference
 to the id as its target wrote it (ids are case-insensitive for lookup).
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from domain.errors import InvalidOrgData
 from domain.model.lifecycle import record
 from domain.model.org import OrgData
-from domain.orgcheck import check_references
+from domain.orgdata.orgcheck import check_references
 from domain.ports import Clock, SyncReport, UnitOfWork
 
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from domain.demo import demo_org_text, load_demo_org
-from domain.orgfile import dump_org, parse_org, read_org_file
+from domain.orgdata.demo import demo_org_text, load_demo_org
+from domain.orgdata.orgfile import dump_org, parse_org, read_org_file
 from domain.store.orgsync import export_org, import_org
 from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings

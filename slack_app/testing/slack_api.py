@@ -47,7 +47,7 @@ class Call:
 
 def demo_users() -> list[SlackUser]:
     """The demo org's people as Slack users; those without a slack_id get `U02<NAME>`."""
-    from domain.demo import load_demo_org
+    from domain.orgdata.demo import load_demo_org
 
     return [
         SlackUser(p.slack_id or "U02" + p.id.split(".")[0].upper(), p.id, p.name)

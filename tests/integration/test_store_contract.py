@@ -18,7 +18,7 @@ from domain.model.requests import (
     State,
     StepStatus,
 )
-from domain.orgfile import parse_org
+from domain.orgdata.orgfile import parse_org
 from domain.ports import DeadJobs, MessageAt, NewJob, ids
 from tests.integration.conftest import Store
 from tests.integration.orgsamples import FULL_ORG

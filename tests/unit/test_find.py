@@ -21,7 +21,7 @@ from domain.model.org import (
     PersonStatus,
     Role,
 )
-from domain.orgcheck import check_references
+from domain.orgdata.orgcheck import check_references
 from tests.orgs import NOW
 from tools.base import ToolContext, schemas
 from tools.find import (

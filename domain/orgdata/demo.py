@@ -6,14 +6,14 @@ from __future__ import annotations
 from importlib.resources import files
 
 from domain.model.org import OrgData
-from domain.orgfile import parse_org
+from domain.orgdata.orgfile import parse_org
 
 _RESOURCE = "demo_org.yaml"
 
 
 def demo_org_text() -> str:
     """The demo org file exactly as shipped (YAML, with its comments)."""
-    return files("domain.data").joinpath(_RESOURCE).read_text(encoding="utf-8")
+    return files("domain.orgdata").joinpath(_RESOURCE).read_text(encoding="utf-8")
 
 
 def load_demo_org() -> OrgData:

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from domain.errors import InvalidOrgData
 from domain.model.org import OrgData
-from domain.orgcheck import check_references
-from domain.yamlfile import load_yaml
+from domain.orgdata.orgcheck import check_references
+from domain.orgdata.yamlfile import load_yaml
 
 
 def load_document(text: str) -> Any:
