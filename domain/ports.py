@@ -1,6 +1,6 @@
 """The ports the domain talks through: clock, storage, connectors.
 
-Adapters live in `domain/store/` (SQLAlchemy), `domain/memory.py` (in-memory, for
+Adapters live in `domain/store/` (SQLAlchemy), `domain/store/memory.py` (in-memory, for
 tests and the eval runner) and `domain/connectors/`.
 """
 

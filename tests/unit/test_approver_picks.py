@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from domain.memory import InMemoryUnitOfWork
 from domain.model.requests import AccessRequest, ApprovalStep, AuditEvent
 from domain.ports import FixedClock
+from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.submission import submit
 from slack_app.blocks.ids import Action, pack
 from slack_app.listeners.card import chosen_approvers

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import DomainError, Duplicate, NotAllowed
-from domain.memory import InMemoryUnitOfWork
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, RequestItem, State, StepStatus
 from domain.ports import FixedClock
+from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.decisions import Changes, approve, eligible, reject
 from domain.usecases.submission import Draft, submit
 from tests.orgs import NOW, small_org

@@ -11,10 +11,10 @@ import pytest
 
 from domain.connectors import ConnectorRegistry
 from domain.errors import DomainError, InvalidTransition, NotAllowed
-from domain.memory import InMemoryUnitOfWork
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State, StepStatus
 from domain.ports import FixedClock
+from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.decisions import Changes, approve, reject
 from domain.usecases.expiry import expire_due, revoke
 from domain.usecases.fulfillment import complete_task, fulfill

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from domain.connectors import ConnectorRegistry
-from domain.memory import InMemoryUnitOfWork
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, FulfillmentResult, Outcome
+from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.decisions import approve
 from domain.usecases.fulfillment import complete_task, fulfill
 from domain.usecases.scheduler import TickReport, tick, warning_key
