@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import text
-
-from domain.store.engine import make_engine
+from domain.store.engine import make_engine, ping
 from domain.store.migrate import current_revision, head_revision, migrate
 from domain.store.uow import SqlUnitOfWork
 from slack_app.bootstrap import build_runtime
@@ -52,8 +50,7 @@ def checks(settings: Settings) -> list[Check]:
     ]
 
     def database() -> str:
-        with make_engine(settings.database_url).connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(make_engine(settings.database_url))
         return "reachable"
 
     results.append(_safe("database", database))

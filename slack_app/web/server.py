@@ -27,9 +27,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text
 
 from agent.runner import AgentRunner
+from domain.store.engine import ping
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
 from slack_app.listeners.deps import SlackDeps, build_deps
@@ -92,8 +92,7 @@ def create_app(
     @api.get("/healthz")
     def healthz() -> Response:
         try:
-            with runtime.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            ping(runtime.engine)
         except Exception as exc:
             log.error("health check: database unreachable: %s", exc)
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)

@@ -29,9 +29,9 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from domain.ports import Job, MessageAt
+from domain.store.engine import unavailable
 from slack_app.slackapi import replies, retry
 
 APOLOGY = "Sorry, something went wrong reading that message; please try again."
@@ -42,9 +42,7 @@ MAX_CLAIMS = 5
 
 def transient(error: BaseException | None) -> bool:
     """Worth a quick retry: the store or the network was away, not the job wrong."""
-    if isinstance(error, OperationalError | InterfaceError):
-        return True
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
+    if unavailable(error):
         return True
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | ConnectionError):
         return True
