@@ -17,7 +17,7 @@ from pydantic import Field
 
 from domain.ids import key
 from domain.model.directory import Directory
-from tools.base import Candidate, Tool, ToolContext, ToolModel
+from tools.base import Candidate, ToolContext, ToolModel
 from tools.matching import (
     TYPO_ACCEPT,
     Hit,
@@ -541,15 +541,3 @@ def _entitlement(d: Directory, hit: Hit) -> EntitlementCandidate:
         privileged=ent.privileged,
         requestable=app.requestable,
     )
-
-
-FIND_PEOPLE = Tool("find_people", find_people, FindPeopleInput, FindPeopleOutput)
-FIND_JOB_TITLES = Tool("find_job_titles", find_job_titles, FindJobTitlesInput, FindJobTitlesOutput)
-FIND_ROLES = Tool("find_roles", find_roles, FindRolesInput, FindRolesOutput)
-FIND_APPLICATIONS = Tool(
-    "find_applications", find_applications, FindApplicationsInput, FindApplicationsOutput
-)
-FIND_ENTITLEMENTS = Tool(
-    "find_entitlements", find_entitlements, FindEntitlementsInput, FindEntitlementsOutput
-)
-FIND_TOOLS = (FIND_PEOPLE, FIND_JOB_TITLES, FIND_ROLES, FIND_APPLICATIONS, FIND_ENTITLEMENTS)
