@@ -25,6 +25,13 @@ from domain.orgdata.orgcheck import check_references
 from tests.orgs import NOW
 from tools.base import ToolContext, ToolModel
 from tools.find import (
+    match_app,
+    match_entitlement,
+    match_person,
+    match_role,
+    match_title,
+)
+from tools.finders import (
     FindApplicationsInput,
     FindApplicationsOutput,
     FindEntitlementsInput,
@@ -40,11 +47,6 @@ from tools.find import (
     find_job_titles,
     find_people,
     find_roles,
-    match_app,
-    match_entitlement,
-    match_person,
-    match_role,
-    match_title,
 )
 from tools.matching import name_index, normalize
 
