@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.access_like import access_like
 from domain.errors import DomainError
-from domain.requests import AccessLikeKind
-from tools.base import Tool, ToolContext, ToolModel
+from domain.model.access_like import access_like
+from domain.model.requests import AccessLikeKind
+from tools.base import ToolContext, ToolModel
 
 
 class AccessDiffInput(ToolModel):
@@ -80,6 +80,3 @@ def access_diff(ctx: ToolContext, inp: AccessDiffInput) -> AccessDiffOutput:
         already_held=list(diff.already_held),
         not_requestable=list(diff.not_requestable),
     )
-
-
-ACCESS_DIFF = Tool("access_diff", access_diff, AccessDiffInput, AccessDiffOutput)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from domain.errors import DomainError
-from domain.policy import approval_route
-from tools.base import Tool, ToolContext, ToolModel
+from domain.model.policy import approval_route
+from tools.base import ToolContext, ToolModel
 
 
 class ApproversInput(ToolModel):
@@ -63,6 +63,3 @@ def approvers(ctx: ToolContext, inp: ApproversInput) -> ApproversOutput:
     return ApproversOutput(
         routes=[route_for(ctx, inp.beneficiary_id, e) for e in inp.entitlement_ids]
     )
-
-
-APPROVERS = Tool("who_approves", approvers, ApproversInput, ApproversOutput)

@@ -1,20 +1,18 @@
-"""What every tool shares: the context it reads and the registry entry the model sees.
+"""What every tool shares: the context it reads and the base of its models.
 
-A tool is a plain function `fn(ctx, inp) -> out` with pydantic models for `inp` and
-`out`. Its docstring and field descriptions are product text: the model reads them.
+A tool is a plain typed function `fn(ctx, inp) -> out` with pydantic models for `inp`
+and `out`; the agent and slack_app call it directly. The model never sees a tool or
+its schema: it fills an `Ask` (agent/ask.py), and code calls the tools.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.directory import Directory
+from domain.model.directory import Directory
 
 
 class PendingLookup:
@@ -47,33 +45,3 @@ class Candidate(ToolModel):
     label: str = Field(description="How to show it to a person.")
     score: float = Field(description="0-100; 100 is an exact match on id, name or alias.")
     detail: str = Field(default="", description="Extra context: title, app, status.")
-
-
-InT = TypeVar("InT", bound=BaseModel)
-OutT = TypeVar("OutT", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Tool(Generic[InT, OutT]):
-    name: str
-    fn: Callable[[ToolContext, InT], OutT]
-    input_model: type[InT]
-    output_model: type[OutT]
-
-    @property
-    def description(self) -> str:
-        return inspect.cleandoc(self.fn.__doc__ or "")
-
-    def json_schema(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "parameters": self.input_model.model_json_schema(),
-        }
-
-    def __call__(self, ctx: ToolContext, inp: InT) -> OutT:
-        return self.fn(ctx, inp)
-
-
-def schemas(tools: Iterable[Tool[Any, Any]]) -> list[dict[str, Any]]:
-    return [t.json_schema() for t in tools]

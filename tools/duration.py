@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from domain.caps import CappedDuration, apply_cap, cap_for
-from domain.durations import DurationError, parse_duration
-from tools.base import Tool, ToolContext, ToolModel
+from domain.model.caps import CappedDuration, apply_cap, cap_for
+from domain.model.durations import DurationError, parse_duration
+from tools.base import ToolContext, ToolModel
 
 Status = Literal["permanent", "temporary", "missing", "needs_end", "error"]
 
@@ -118,6 +118,3 @@ def _when(end: datetime, tz: ZoneInfo) -> str:
         last = local - timedelta(days=1)
         return f"at the end of {last:%a} {last.day} {last:%b %Y} ({tz.key})"
     return f"on {local:%a} {local.day} {local:%b %Y} at {local:%H:%M} ({tz.key})"
-
-
-DURATION = Tool("parse_duration", duration, DurationInput, DurationOutput)

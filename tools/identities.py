@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.identities import IdentityChoice, choose_identity
-from tools.base import Tool, ToolContext, ToolModel
+from domain.model.identities import IdentityChoice, choose_identity
+from tools.base import ToolContext, ToolModel
 
 
 class IdentitiesInput(ToolModel):
@@ -57,6 +57,3 @@ def identities(ctx: ToolContext, inp: IdentitiesInput) -> IdentitiesOutput:
             for e in inp.entitlement_ids
         ]
     )
-
-
-IDENTITIES = Tool("identities_for", identities, IdentitiesInput, IdentitiesOutput)

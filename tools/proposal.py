@@ -9,13 +9,13 @@ candidates and never submits.
 
 from __future__ import annotations
 
-from domain.access_like import access_like
 from domain.errors import DomainError
-from domain.orgcheck import key
-from domain.policy import check_on_behalf
-from domain.requests import AccessLikeKind
+from domain.ids import key
+from domain.model.access_like import access_like
+from domain.model.policy import check_on_behalf
+from domain.model.requests import AccessLikeKind
 from tools.approvers import route_for
-from tools.base import Candidate, Tool, ToolContext
+from tools.base import Candidate, ToolContext
 from tools.duration import DurationInput, DurationOutput, duration
 from tools.find import (
     Matches,
@@ -327,6 +327,3 @@ def _warnings(p: Proposal) -> None:
         p.warnings.append(f"{left.label} left out: {left.why}")
     if len(p.routes) > 1:
         p.warnings.append(f"This becomes {len(p.routes)} requests, one per approval route.")
-
-
-BUILD_PROPOSAL = Tool("build_proposal", build_proposal, ProposalInput, Proposal)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine as Engine  # noqa: PLC0414 (explicit re-export for slack_app)
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from domain.store.types import json_dumps
 
@@ -28,6 +30,20 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(parsed, json_serializer=json_dumps, pool_pre_ping=True, **kwargs)
+
+
+def ping(engine: Engine) -> None:
+    """One round trip (health checks, doctor); raises whatever the driver raises."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """The database was away or the connection dropped: worth a retry, the work was fine.
+    Here so that callers outside `domain.store` need not know SQLAlchemy's exceptions."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.requests import AccessRequest
+from domain.model.requests import AccessRequest
 from slack_app.blocks.ids import Action
-from tests.fakes.slack_api import dm_channel
+from slack_app.testing.slack_api import dm_channel
 from tests.scenario.harness import SlackHarness, button, has_action
 
 

@@ -7,8 +7,6 @@ view submissions to /slack/events; the bot's Web API calls land in the fake.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 import uuid
@@ -20,9 +18,9 @@ from urllib.parse import urlencode
 from fastapi.testclient import TestClient
 
 from slack_app.bootstrap import Runtime
-from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
+from slack_app.testing.signing import SECRET, sign
+from slack_app.testing.slack_api import TEAM, FakeSlackAPI, dm_channel
 
-SECRET = "test-signing-secret"
 EVENTS = "/slack/events"
 
 
@@ -35,11 +33,6 @@ class Answer(Protocol):
     @property
     def text(self) -> str: ...
     def json(self) -> Any: ...
-
-
-def sign(body: str, timestamp: int, secret: str = SECRET) -> str:
-    base = f"v0:{timestamp}:{body}".encode()
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 def block_values(payload: dict[str, Any]) -> list[dict[str, Any]]:

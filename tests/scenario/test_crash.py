@@ -34,10 +34,10 @@ import pytest
 
 from domain.store.engine import make_engine
 from domain.store.uow import SqlUnitOfWork
-from slack_app.slack.replies import THINKING
-from tests.fakes.openai_server import Behaviour, FakeOpenAIServer, reply
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.scenario.harness import SECRET, sign
+from slack_app.slackapi.replies import THINKING
+from slack_app.testing.openai_server import Behaviour, FakeOpenAIServer, reply
+from slack_app.testing.signing import SECRET, sign
+from slack_app.testing.slack_api import FakeSlackAPI
 from tests.scenario.test_serve_cli import _free_port
 
 LEASE_SECONDS = 2

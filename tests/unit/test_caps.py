@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.caps import apply_cap, cap_for
-from domain.directory import Directory
-from domain.durations import parse_duration
-from domain.isoduration import parse_iso_duration
-from domain.org import Application, Entitlement, OrgData, OrgSettings
+from domain.model.caps import apply_cap, cap_for
+from domain.model.directory import Directory
+from domain.model.durations import parse_duration
+from domain.model.isoduration import parse_iso_duration
+from domain.model.org import Application, Entitlement, OrgData, OrgSettings
 from tools.base import ToolContext
-from tools.duration import DURATION, DurationInput
+from tools.duration import DurationInput, duration
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 4, 16, 0, tzinfo=BERLIN)  # Wednesday 16:00
@@ -170,18 +170,17 @@ def ctx() -> ToolContext:
     ],
 )
 def test_tool(text: str, ids: list[str], status: str, end_date: str | None, capped_: bool) -> None:
-    out = DURATION(ctx(), DurationInput(text=text, entitlement_ids=ids))
+    out = duration(ctx(), DurationInput(text=text, entitlement_ids=ids))
     assert (out.status, out.end_date, out.capped) == (status, end_date, capped_)
     assert out.message
 
 
 def test_tool_says_permanent_is_not_on_offer_when_capped() -> None:
-    out = DURATION(
+    out = duration(
         ctx(), DurationInput(text="github admin please", entitlement_ids=["github:admin"])
     )
     assert out.permanent_allowed is False
     assert "GitHub Admin allows at most 30 days" in out.message
-    assert DURATION.json_schema()["name"] == "parse_duration"
 
 
 @pytest.mark.parametrize(

@@ -11,32 +11,46 @@ from typing import Any
 
 import pytest
 
-from domain.directory import Directory
-from domain.org import Application, Entitlement, OrgData, OrgSettings, Person, PersonStatus, Role
-from domain.orgcheck import check_references
+from domain.model.directory import Directory
+from domain.model.org import (
+    Application,
+    Entitlement,
+    OrgData,
+    OrgSettings,
+    Person,
+    PersonStatus,
+    Role,
+)
+from domain.orgdata.orgcheck import check_references
 from tests.orgs import NOW
-from tools.base import ToolContext, schemas
+from tools.base import ToolContext, ToolModel
 from tools.find import (
-    FIND_APPLICATIONS,
-    FIND_ENTITLEMENTS,
-    FIND_JOB_TITLES,
-    FIND_PEOPLE,
-    FIND_ROLES,
-    FIND_TOOLS,
-    FindApplicationsInput,
-    FindEntitlementsInput,
-    FindJobTitlesInput,
-    FindPeopleInput,
-    FindRolesInput,
     match_app,
     match_entitlement,
     match_person,
     match_role,
     match_title,
 )
+from tools.finders import (
+    FindApplicationsInput,
+    FindApplicationsOutput,
+    FindEntitlementsInput,
+    FindEntitlementsOutput,
+    FindJobTitlesInput,
+    FindJobTitlesOutput,
+    FindPeopleInput,
+    FindPeopleOutput,
+    FindRolesInput,
+    FindRolesOutput,
+    find_applications,
+    find_entitlements,
+    find_job_titles,
+    find_people,
+    find_roles,
+)
 from tools.matching import name_index, normalize
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "find_tool_schemas.json"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "find_tool_models.json"
 ME = "priya.raman@acme.test"
 
 
@@ -239,19 +253,19 @@ def test_terminated_people_can_be_left_out() -> None:
 
 
 def test_find_people_tool_labels_and_flags() -> None:
-    out = FIND_PEOPLE(_ctx(), FindPeopleInput(query="Tom Becker"))
+    out = find_people(_ctx(), FindPeopleInput(query="Tom Becker"))
     [tom] = out.candidates
     assert (tom.label, tom.detail, tom.active) == (
         "Tom Becker",
         "Backend Engineer · Engineering · terminated",
         False,
     )
-    out = FIND_PEOPLE(_ctx(), FindPeopleInput(query="Priya", limit=1))
+    out = find_people(_ctx(), FindPeopleInput(query="Priya", limit=1))
     assert out.match == "ambiguous"
     assert [(c.label, c.detail, c.active) for c in out.candidates] == [
         ("Priya Raman", "Senior Backend Engineer · Engineering", True)
     ]
-    assert FIND_PEOPLE(_ctx(), FindPeopleInput(query="me")).candidates[0].score == 100
+    assert find_people(_ctx(), FindPeopleInput(query="me")).candidates[0].score == 100
 
 
 # --- job titles ------------------------------------------------------------------------
@@ -280,9 +294,9 @@ def test_match_title(query: str, match: str, ids: list[str]) -> None:
 
 
 def test_find_job_titles_tool_counts_active_holders() -> None:
-    out = FIND_JOB_TITLES(_ctx(), FindJobTitlesInput(query="backend engineers"))
+    out = find_job_titles(_ctx(), FindJobTitlesInput(query="backend engineers"))
     assert [(c.id, c.detail) for c in out.candidates] == [("Backend Engineer", "1 active person")]
-    out = FIND_JOB_TITLES(_ctx(), FindJobTitlesInput(query="senior backend engineer"))
+    out = find_job_titles(_ctx(), FindJobTitlesInput(query="senior backend engineer"))
     assert out.candidates[0].detail == "1 active person · has a standard access set"
 
 
@@ -306,7 +320,7 @@ def test_match_role(query: str, match: str, ids: list[str]) -> None:
 
 
 def test_find_roles_tool_lists_what_the_role_grants() -> None:
-    [role] = FIND_ROLES(_ctx(), FindRolesInput(query="on call")).candidates
+    [role] = find_roles(_ctx(), FindRolesInput(query="on call")).candidates
     assert (role.label, role.detail) == (
         "Backend on-call",
         "Grants: PagerDuty · Responder, AWS Production · Read-only",
@@ -339,9 +353,9 @@ def test_match_app(query: str, match: str, ids: list[str]) -> None:
 
 
 def test_find_applications_flags_unrequestable_apps() -> None:
-    [okta] = FIND_APPLICATIONS(_ctx(), FindApplicationsInput(query="Okta")).candidates
+    [okta] = find_applications(_ctx(), FindApplicationsInput(query="Okta")).candidates
     assert (okta.requestable, okta.detail) == (False, "1 entitlements · not requestable")
-    [gh] = FIND_APPLICATIONS(_ctx(), FindApplicationsInput(query="gh")).candidates
+    [gh] = find_applications(_ctx(), FindApplicationsInput(query="gh")).candidates
     assert (gh.label, gh.requestable, gh.detail) == (
         "GitHub",
         True,
@@ -350,9 +364,9 @@ def test_find_applications_flags_unrequestable_apps() -> None:
 
 
 def test_find_applications_suggests_close_names_when_nothing_fits() -> None:
-    out = FIND_APPLICATIONS(_ctx(), FindApplicationsInput(query="gitlab"))
+    out = find_applications(_ctx(), FindApplicationsInput(query="gitlab"))
     assert (out.match, out.candidates, out.did_you_mean) == ("none", [], ["GitHub"])
-    out = FIND_APPLICATIONS(_ctx(), FindApplicationsInput(query="jira"))
+    out = find_applications(_ctx(), FindApplicationsInput(query="jira"))
     assert (out.match, out.did_you_mean) == ("none", [])
 
 
@@ -413,7 +427,7 @@ def test_unrequestable_entitlements_are_left_out_with_a_note() -> None:
 
 def test_unrequestable_entitlements_on_request_are_flagged() -> None:
     inp = FindEntitlementsInput(query="okta admin", include_unrequestable=True)
-    out = FIND_ENTITLEMENTS(_ctx(), inp)
+    out = find_entitlements(_ctx(), inp)
     [okta] = out.candidates
     assert (out.match, okta.id, okta.requestable, okta.detail) == (
         "exact",
@@ -424,7 +438,7 @@ def test_unrequestable_entitlements_on_request_are_flagged() -> None:
 
 
 def test_find_entitlements_tool_labels() -> None:
-    out = FIND_ENTITLEMENTS(_ctx(), FindEntitlementsInput(query="github"))
+    out = find_entitlements(_ctx(), FindEntitlementsInput(query="github"))
     assert [(c.label, c.detail, c.app_id, c.privileged) for c in out.candidates] == [
         ("GitHub · Read", "GitHub", "github", False),
         ("GitHub · Write", "GitHub · Push to non-protected branches", "github", False),
@@ -433,35 +447,53 @@ def test_find_entitlements_tool_labels() -> None:
 
 
 def test_find_entitlements_suggests_close_labels_when_nothing_fits() -> None:
-    out = FIND_ENTITLEMENTS(_ctx(), FindEntitlementsInput(query="responsibility"))
+    out = find_entitlements(_ctx(), FindEntitlementsInput(query="responsibility"))
     assert out.match == "none"
     assert out.did_you_mean[:1] == ["PagerDuty · Responder"]
 
 
-# --- schemas ---------------------------------------------------------------------------
-@pytest.mark.parametrize("tool", FIND_TOOLS, ids=lambda t: t.name)
-def test_tool_schema_is_well_formed(tool: Any) -> None:
-    schema = tool.json_schema()
-    params = schema["parameters"]
-    assert json.loads(json.dumps(schema)) == schema
-    assert schema["description"] and params["type"] == "object"
+# --- models ----------------------------------------------------------------------------
+# The find tools' typed surface: inputs refuse unknown fields and every field says what
+# it is for (no model reads these schemas; people calling the tools do).
+INPUTS = (
+    FindPeopleInput,
+    FindJobTitlesInput,
+    FindRolesInput,
+    FindApplicationsInput,
+    FindEntitlementsInput,
+)
+OUTPUTS = (
+    FindPeopleOutput,
+    FindJobTitlesOutput,
+    FindRolesOutput,
+    FindApplicationsOutput,
+    FindEntitlementsOutput,
+)
+
+
+@pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
+def test_input_schema_is_well_formed(model: type[ToolModel]) -> None:
+    params = model.model_json_schema()
+    assert json.loads(json.dumps(params)) == params
+    assert params["type"] == "object"
     assert params["additionalProperties"] is False
     assert set(params["required"]) <= set(params["properties"])
     assert all(p.get("description") for p in params["properties"].values())
 
 
-@pytest.mark.parametrize("tool", FIND_TOOLS, ids=lambda t: t.name)
-def test_tool_schema_is_valid_json_schema(tool: Any) -> None:
+@pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
+def test_input_schema_is_valid_json_schema(model: type[ToolModel]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    params = tool.json_schema()["parameters"]
+    params = model.model_json_schema()
     jsonschema.validators.validator_for(params).check_schema(params)
 
 
-def test_tool_schemas_match_snapshot() -> None:
-    current = json.dumps(schemas(FIND_TOOLS), indent=2, ensure_ascii=False) + "\n"
+def test_model_schemas_match_snapshot() -> None:
+    schemas = [m.model_json_schema() for m in (*INPUTS, *OUTPUTS)]
+    current = json.dumps(schemas, indent=2, ensure_ascii=False) + "\n"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(current, encoding="utf-8")
     assert SNAPSHOT.read_text(encoding="utf-8") == current, (
-        "tool schemas changed: review, then rerun with UPDATE_SNAPSHOTS=1"
+        "find tool models changed: review, then rerun with UPDATE_SNAPSHOTS=1"
     )

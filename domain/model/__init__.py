@@ -1,0 +1,1 @@
+"""Entities and rules: the org, requests and their lifecycle, policy, caps, durations. Pure."""

@@ -1,0 +1,1 @@
+"""Talking to Slack's Web API: retrying calls, users, notices, replies."""

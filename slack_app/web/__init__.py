@@ -1,0 +1,1 @@
+"""The FastAPI server: Slack's request URL and its payload gate, health, /metrics."""

@@ -1,0 +1,1 @@
+"""Work done after the ack: the event inbox and its worker, the scheduler, checkpoint upkeep."""
