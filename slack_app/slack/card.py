@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from domain.errors import DomainError, Duplicate
 from domain.orgcheck import key
@@ -30,7 +30,7 @@ from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
 from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
-from slack_app.slack import notify
+from slack_app.slack import inbox_job, notify
 from slack_app.slack.deps import SlackDeps
 from slack_app.slack.edge import (
     acting_person,
@@ -96,10 +96,12 @@ def card_ref(body: dict[str, Any], person: str) -> MessageRef | None:
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.SUBMIT)
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_submit(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
         thread, _, shown = str(action.get("value") or "").partition(SEP)
-        await submit(deps, body, thread=thread, shown=shown)
+        await submit(deps, body, thread=thread, shown=shown, again=inbox_job.again(context))
 
     @app.action(Action.CANCEL)
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -125,8 +127,12 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack(options=await approver_search(deps, body))
 
 
-async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "") -> None:
-    """`shown`: the fingerprint of the proposal the clicked card shows."""
+async def submit(
+    deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "", again: bool = False
+) -> None:
+    """`shown`: the fingerprint of the proposal the clicked card shows. `again`: an inbox
+    job's later attempt, whose earlier one may have died after the submission and
+    before the receipt or the approvers' DMs: those are then finished, not skipped."""
     person = await acting_person(deps, body)
     if person is None:
         return
@@ -152,7 +158,9 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
                 await tell(deps, body, STALE)
                 return
             picks = chosen_approvers(body)
-            made = await blocking(_submit_and_confirm, deps, thread, person.id, str(reason), picks)
+            made = await blocking(
+                _submit_and_confirm, deps, thread, person.id, str(reason), picks, again=again
+            )
             deps.cards.pop(thread, None)
     except Duplicate:
         log.info("submit click on %s already handled", thread)
@@ -163,20 +171,25 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
     if made is None:
         await tell(deps, body, GONE)
         return
-    await submitted(deps, made, card)
+    await submitted(deps, made, card, again=again)
 
 
 def _submit_and_confirm(
-    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks
+    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks, *, again: bool
 ) -> list[AccessRequest] | None:
     """Submit, then confirm the conversation; None when the card waits no more.
 
     A repeat after a crash between the two finds the first submission (same key) and
-    confirms; a repeat after both raises `Duplicate`, so it stays silent."""
+    confirms. A repeat after both raises `Duplicate` (a double click stays silent),
+    unless it is `again`, the same click's next attempt: then it returns what the
+    submission made, for the receipt and the DMs that attempt may not have sent."""
     proposal = deps.runner.confirmable(thread, person)
     if proposal is None:
         shown = deps.runner.state(thread).get("proposal") or {}
-        if submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown))):
+        made = submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown)))
+        if made and again:
+            return made
+        if made:
             raise Duplicate("this card was submitted already")
         return None
     key_ = proposal_key(thread, proposal)
@@ -187,14 +200,18 @@ def _submit_and_confirm(
     return made
 
 
-async def submitted(deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None) -> None:
+async def submitted(
+    deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None, *, again: bool = False
+) -> None:
+    """The receipt in place of the card, and the approvers' DMs (`again`: only those of
+    approvers an earlier attempt did not reach)."""
     deps.metrics.submitted_requests(len(made))
     directory = await blocking(deps.runtime.directory)
     if card is not None:
         picked = {r.id: await blocking(asked, deps.runtime, r.id) for r in made}
         await update(deps, card, receipt(made, directory, picked))
     for request in made:
-        await notify.approvers(deps, request, directory)
+        await notify.approvers(deps, request, directory, again=again)
 
 
 async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:

@@ -33,8 +33,10 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from domain.ports import Job, MessageAt
 from slack_app.slack import replies, retry
+from slack_app.slack.inbox_job import CLICK
 
 APOLOGY = "Sorry, something went wrong reading that message; please try again."
+CLICK_APOLOGY = "Sorry, something went wrong with that click; please try again."
 QUICK_RETRIES = (timedelta(seconds=2), timedelta(seconds=8))
 MAX_ATTEMPTS = len(QUICK_RETRIES) + 1
 MAX_CLAIMS = 5
@@ -59,12 +61,16 @@ def retry_in(job: Job, error: BaseException | None) -> timedelta | None:
 
 
 def dm_channel(job: Job) -> str | None:
-    """The DM a person wrote the job's message in (None for any other event, or a
-    payload too broken to tell): whom to apologise to."""
+    """The DM a person wrote the job's message in, or the clicker's user id (a DM to
+    them) for a click; None for any other event, or a payload too broken to tell: whom
+    to apologise to."""
     try:
         payload: Any = json.loads(job.payload)
     except ValueError:
         return None
+    if isinstance(payload, dict) and payload.get("type") == "block_actions":
+        user = (payload.get("user") or {}).get("id")
+        return user if isinstance(user, str) and user else None
     event = payload.get("event") if isinstance(payload, dict) else None
     if not isinstance(event, dict) or event.get("type") != "message":
         return None
@@ -76,8 +82,8 @@ def dm_channel(job: Job) -> str | None:
 
 
 async def apologize(client: AsyncWebClient, job: Job, reply: MessageAt | None) -> None:
-    """Tell the person their message failed: in place of its "Thinking…", or anew."""
-    apology = replies.text(APOLOGY)
+    """Tell the person their message or click failed: in place of its "Thinking…", or anew."""
+    apology = replies.text(CLICK_APOLOGY if job.kind == CLICK else APOLOGY)
     if reply is not None:
         await retry.notify(client.chat_update, channel=reply.channel, ts=reply.ts, **apology)
     elif (channel := dm_channel(job)) is not None:
