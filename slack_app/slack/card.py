@@ -138,6 +138,9 @@ async def submit(
         return
     runtime = deps.runtime
     state = await blocking(deps.runner.state, thread)
+    if not state.get("requester"):  # pruned (finished, or idle past the retention)
+        await tell(deps, body, GONE)
+        return
     if key(str(state.get("requester") or "")) != key(person.id):
         await blocking(record, runtime, actor=person.id, action="submit.refused", thread=thread)
         await tell(deps, body, ONLY_REQUESTER)
@@ -224,8 +227,9 @@ async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
             deps.cards.pop(thread, None)
     card = card_ref(body, person.id)
     if reply is None:
-        state = await blocking(deps.runner.state, thread)
-        mine = key(str(state.get("requester") or "")) == key(person.id)
+        requester = str((await blocking(deps.runner.state, thread)).get("requester") or "")
+        gone = not requester  # pruned: nobody's conversation any more
+        mine = gone or key(requester) == key(person.id)
         await tell(deps, body, NOTHING_TO_CANCEL if mine else ONLY_REQUESTER_CANCEL)
     elif card is not None:
         await update(deps, card, cancelled_card())

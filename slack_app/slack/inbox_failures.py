@@ -6,8 +6,9 @@ over seven minutes made a genuine DM wait twelve minutes behind one that could n
 work. So failures are split by kind:
 
 * transient: the database or the network was briefly away (SQLAlchemy's operational
-  and interface errors, a dropped connection, a timeout, Slack's 429/5xx after our
-  own retries): the same job will likely work seconds later. It gets two quick
+  and interface errors, and psycopg's own from the PostgreSQL checkpointer's pool, a
+  dropped connection, a timeout, Slack's 429/5xx after our own retries): the same
+  job will likely work seconds later. It gets two quick
   retries, 2 s then 8 s, so its lane is held ~10 s at most beyond the attempts;
 * anything else (a payload the code cannot read, a bug) fails the same way every
   time: a poison, given up on at once.
@@ -28,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
+import psycopg
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -46,6 +48,8 @@ def transient(error: BaseException | None) -> bool:
     """Worth a quick retry: the store or the network was away, not the job wrong."""
     if isinstance(error, OperationalError | InterfaceError):
         return True
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return True  # the pooled PostgreSQL checkpointer's, not wrapped by SQLAlchemy
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | ConnectionError):
