@@ -81,6 +81,7 @@ def create_app(
         finally:
             stop.set()
             await asyncio.gather(*background, return_exceptions=True)
+            deps.close()  # uvicorn's factory (`slack_app.server:main`) has no other exit
 
     api = FastAPI(
         title="access-agent", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
