@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.models.port import Model
-from domain.directory import Directory
+from domain.model.directory import Directory
 from domain.ports import Clock
 from tools.base import PendingLookup
 

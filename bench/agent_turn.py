@@ -19,7 +19,7 @@ from agent.models.port import ModelContext, Turn
 from agent.runner import AgentRunner, thread_id
 from bench.gen_org import generate
 from bench.stats import line, timed
-from domain.directory import Directory
+from domain.model.directory import Directory
 from domain.ports import FixedClock
 from tools.matching import name_index
 

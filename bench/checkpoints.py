@@ -28,8 +28,8 @@ from agent.models.offline import OfflineModel
 from agent.models.port import ModelContext, Turn
 from agent.retention import Retention
 from agent.runner import AgentRunner, thread_id
-from domain.demo import load_demo_org
-from domain.directory import Directory
+from domain.model.directory import Directory
+from domain.orgdata.demo import load_demo_org
 from domain.ports import FixedClock, SystemClock
 
 ALEX = "alex.meyer@acme.test"

@@ -1,7 +1,7 @@
 """Generate a large, believable org snapshot for benchmarks.
 
 `generate(people, apps, entitlements, grants, seed)` returns an `OrgData` that passes
-`domain.orgfile.parse_org` once dumped: a manager tree under one CEO, departments with
+`domain.orgdata.orgfile.parse_org` once dumped: a manager tree under one CEO, departments with
 about 50 shared job titles (some with a `job_titles` bundle, the rest left to the
 "held by at least half" rule), groups used as approvers, applications with varied
 fulfillment, caps and approval chains, roles, and identities holding exactly `grants`
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from domain.org import (
+from domain.model.org import (
     Application,
     Entitlement,
     Fulfillment,
@@ -39,7 +39,7 @@ from domain.org import (
     PersonStatus,
     Role,
 )
-from domain.orgfile import dump_org
+from domain.orgdata.orgfile import dump_org
 
 DOMAIN = "bench.test"
 FANOUT = 7  # average direct reports of a manager

@@ -36,7 +36,7 @@ from bench.slack_ack import (
 )
 from bench.slack_ack import senders as people
 from bench.stats import line, percentile
-from tests.fakes.slack_api import FakeSlackAPI, demo_users, dm_channel
+from slack_app.testing.slack_api import FakeSlackAPI, demo_users, dm_channel
 
 TARGET_RATIO = 1.5
 CONNECTIONS = 16

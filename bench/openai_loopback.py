@@ -19,9 +19,9 @@ from typing import Any
 
 from agent.models.offline.reading import understand
 from agent.models.port import ModelContext
-from domain.demo import load_demo_org
-from domain.directory import Directory
-from tests.fakes.openai_server import Content, FakeOpenAIServer
+from domain.model.directory import Directory
+from domain.orgdata.demo import load_demo_org
+from slack_app.testing.openai_server import Content, FakeOpenAIServer
 
 DIRECTORY = Directory(load_demo_org())
 

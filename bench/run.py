@@ -15,10 +15,10 @@ from pathlib import Path
 
 from bench.gen_org import generate
 from bench.stats import line, timed
-from domain.access_like import access_like
-from domain.directory import Directory
+from domain.model.access_like import access_like
+from domain.model.directory import Directory
+from domain.model.requests import AccessLikeKind
 from domain.ports import SystemClock
-from domain.requests import AccessLikeKind
 from domain.store.engine import make_engine
 from domain.store.migrate import migrate
 from domain.store.orgsync import export_org, import_org

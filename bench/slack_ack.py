@@ -46,11 +46,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.stats import line, percentile
-from domain.demo import load_demo_org
+from domain.orgdata.demo import load_demo_org
 from slack_app.settings import Settings
-from slack_app.slack import replies
-from tests.fakes.slack_api import TEAM, FakeSlackAPI, demo_users, dm_channel
-from tests.scenario.harness import SECRET, sign
+from slack_app.slackapi import replies
+from slack_app.testing.signing import SECRET, sign
+from slack_app.testing.slack_api import TEAM, FakeSlackAPI, demo_users, dm_channel
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = "/slack/events"

@@ -60,8 +60,8 @@ async def work(settings: Settings, delay: float) -> None:
     import asyncio
     import signal
 
-    from slack_app.server import build_worker
-    from slack_app.slack.deps import build_deps
+    from slack_app.listeners.deps import build_deps
+    from slack_app.web.server import build_worker
 
     runtime = build_runtime(settings)
     worker = build_worker(build_deps(runtime, slow_runner(runtime, delay)))
@@ -75,7 +75,7 @@ async def work(settings: Settings, delay: float) -> None:
 def main() -> int:
     import uvicorn
 
-    from slack_app.server import create_app
+    from slack_app.web.server import create_app
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,6 +1,6 @@
 """The ports the domain talks through: clock, storage, connectors.
 
-Adapters live in `domain/store/` (SQLAlchemy), `domain/memory.py` (in-memory, for
+Adapters live in `domain/store/` (SQLAlchemy), `domain/store/memory.py` (in-memory, for
 tests and the eval runner) and `domain/connectors/`.
 """
 
@@ -13,8 +13,8 @@ from enum import StrEnum
 from types import TracebackType
 from typing import NamedTuple, Protocol, Self
 
-from domain.org import Identity, OrgData
-from domain.requests import AccessRequest, AuditEvent, RequestItem
+from domain.model.org import Identity, OrgData
+from domain.model.requests import AccessRequest, AuditEvent, RequestItem
 
 
 class Clock(Protocol):

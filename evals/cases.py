@@ -16,11 +16,11 @@ from typing import Any
 import yaml
 from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
-from domain.directory import Directory
 from domain.errors import InvalidOrgData
-from domain.org import OrgData
-from domain.orgfile import read_org_file
-from domain.yamlfile import load_yaml, one_line
+from domain.model.directory import Directory
+from domain.model.org import OrgData
+from domain.orgdata.orgfile import read_org_file
+from domain.orgdata.yamlfile import load_yaml, one_line
 from evals.expect import Expect, Strict
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.models.port import Model
-from domain.directory import Directory
+from domain.model.directory import Directory
 
 DirectoryProvider = Callable[[], Directory]
 ModelFactory = Callable[[DirectoryProvider], Model]

@@ -17,9 +17,9 @@ from agent.checkpoint import make_checkpointer
 from agent.deps import AgentDeps
 from agent.graph import build_graph
 from agent.runner import AgentRunner, Reply, thread_id
-from domain.memory import InMemoryUnitOfWork
+from domain.model.requests import AccessRequest, State
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, State
+from domain.store.memory import InMemoryUnitOfWork
 from evals.cases import Case, CaseFile
 from evals.got import error_got, got_from
 from evals.models import ModelFactory

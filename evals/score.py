@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.orgcheck import key
+from domain.ids import key
 from evals.expect import Expect, ExpectedAccessLike, ExpectedProposal
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain.connectors import ConnectorRegistry
-from domain.demo import load_demo_org
-from domain.directory import Directory
-from domain.orgfile import read_org_file
+from domain.model.directory import Directory
+from domain.orgdata.demo import load_demo_org
+from domain.orgdata.orgfile import read_org_file
 from domain.ports import Clock, SyncReport, SystemClock, UnitOfWork
 from domain.store.engine import make_engine
 from domain.store.migrate import migrate

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.openai_server import FakeOpenAIServer
+from slack_app.testing.openai_server import FakeOpenAIServer
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def openai_server() -> Iterator[FakeOpenAIServer]:
         yield server
 
 
-from tests.fakes.slack_api import FakeSlackAPI, demo_users  # noqa: E402
+from slack_app.testing.slack_api import FakeSlackAPI, demo_users  # noqa: E402
 
 
 @pytest.fixture

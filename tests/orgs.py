@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.directory import Directory
-from domain.org import OrgData
-from domain.orgfile import parse_org
+from domain.model.directory import Directory
+from domain.model.org import OrgData
+from domain.orgdata.orgfile import parse_org
 
 SMALL_ORG = """
 org:

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.access_like import access_like
 from domain.errors import DomainError
-from domain.requests import AccessLikeKind
+from domain.model.access_like import access_like
+from domain.model.requests import AccessLikeKind
 from tools.base import Tool, ToolContext, ToolModel
 
 

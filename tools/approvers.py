@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from domain.errors import DomainError
-from domain.policy import approval_route
+from domain.model.policy import approval_route
 from tools.base import Tool, ToolContext, ToolModel
 
 

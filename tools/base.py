@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.directory import Directory
+from domain.model.directory import Directory
 
 
 class PendingLookup:

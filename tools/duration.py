@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from domain.caps import CappedDuration, apply_cap, cap_for
-from domain.durations import DurationError, parse_duration
+from domain.model.caps import CappedDuration, apply_cap, cap_for
+from domain.model.durations import DurationError, parse_duration
 from tools.base import Tool, ToolContext, ToolModel
 
 Status = Literal["permanent", "temporary", "missing", "needs_end", "error"]

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import Field
 
-from domain.directory import Directory
-from domain.orgcheck import key
+from domain.ids import key
+from domain.model.directory import Directory
 from tools.base import Candidate, Tool, ToolContext, ToolModel
 from tools.matching import (
     TYPO_ACCEPT,

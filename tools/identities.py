@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.identities import IdentityChoice, choose_identity
+from domain.model.identities import IdentityChoice, choose_identity
 from tools.base import Tool, ToolContext, ToolModel
 
 

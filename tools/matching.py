@@ -23,9 +23,9 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from domain.directory import Directory
-from domain.org import Entitlement
-from domain.orgcheck import key
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.org import Entitlement
 
 MatchKind = Literal["exact", "ambiguous", "none"]
 Scorer = Callable[..., float]

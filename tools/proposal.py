@@ -9,11 +9,11 @@ candidates and never submits.
 
 from __future__ import annotations
 
-from domain.access_like import access_like
 from domain.errors import DomainError
-from domain.orgcheck import key
-from domain.policy import check_on_behalf
-from domain.requests import AccessLikeKind
+from domain.ids import key
+from domain.model.access_like import access_like
+from domain.model.policy import check_on_behalf
+from domain.model.requests import AccessLikeKind
 from tools.approvers import route_for
 from tools.base import Candidate, Tool, ToolContext
 from tools.duration import DurationInput, DurationOutput, duration

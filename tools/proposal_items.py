@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.identities import choose_identity
-from domain.orgcheck import key
+from domain.ids import key
+from domain.model.identities import choose_identity
 from tools.base import Candidate, ToolContext
 from tools.find import entitlement_label
 from tools.proposal_models import LeftOut, Problem, Proposal, ProposalInput, ProposedItem

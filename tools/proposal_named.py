@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.orgcheck import key
+from domain.ids import key
 from tools.base import Candidate, ToolContext
 from tools.find import Matches, entitlement_label, match_app, match_entitlement
 from tools.matching import TYPO_ACCEPT, Tier

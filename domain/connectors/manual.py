@@ -1,15 +1,15 @@
 """The manual connector: a task for the app's owners, who mark it done or failed.
 
 Granting answers PENDING, so the request waits in `fulfilling` until an owner closes
-the task (`domain.fulfillment.complete_task`). Revoking answers DONE: the access
+the task (`domain.usecases.fulfillment.complete_task`). Revoking answers DONE: the access
 window is over the moment it expires, and the owners are told to remove the access;
 the removal itself is recorded in the audit trail.
 """
 
 from __future__ import annotations
 
+from domain.model.requests import AccessRequest, RequestItem
 from domain.ports import FulfillmentResult, Outcome
-from domain.requests import AccessRequest, RequestItem
 
 
 class ManualConnector:

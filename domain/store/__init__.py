@@ -1,7 +1,7 @@
 """Persistence on SQLAlchemy: SQLite by default, PostgreSQL in production.
 
 Import from the modules, not from here (this package imports nothing, so
-`domain.memory` can share the pure `snapshot` module without loading SQLAlchemy's
+`domain.store.memory` can share the pure `snapshot` module without loading SQLAlchemy's
 engine machinery):
 
 - `engine.make_engine(url)`: the engine, with SQLite pragmas or the psycopg driver.

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from domain.org import OrgData
+from domain.model.org import OrgData
 from domain.store.snapshot import Row
 
 _HIDDEN = {"key", "position", "app_key", "person_key", "version"}

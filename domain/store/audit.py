@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, insert, select
 
-from domain.requests import AuditEvent
+from domain.model.requests import AuditEvent
 from domain.store.audit_tables import audit_events
 
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
 
 from domain.errors import DomainError
-from domain.org import Identity, OrgData
-from domain.orgcheck import key
+from domain.ids import key
+from domain.model.org import Identity, OrgData
 from domain.ports import SyncReport
 from domain.store.assemble import org_from_rows
 from domain.store.gcpause import gc_paused

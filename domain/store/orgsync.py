@@ -8,9 +8,9 @@ org changes and "org.imported" says how, or nothing changes at all.
 from __future__ import annotations
 
 from domain.errors import InvalidOrgData
-from domain.lifecycle import record
-from domain.org import OrgData
-from domain.orgcheck import check_references
+from domain.model.lifecycle import record
+from domain.model.org import OrgData
+from domain.orgdata.orgcheck import check_references
 from domain.ports import Clock, SyncReport, UnitOfWork
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, and_, delete, exists, insert, or_, select, update
 
 from domain.errors import ConcurrentUpdate
-from domain.orgcheck import key
-from domain.requests import OPEN_STATES, AccessRequest, RequestKind, State
+from domain.ids import key
+from domain.model.requests import OPEN_STATES, AccessRequest, RequestKind, State
 from domain.store.request_rows import (
     approver_rows,
     item_rows,

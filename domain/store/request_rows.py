@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from domain.orgcheck import key
-from domain.requests import AccessRequest, ApprovalStep, RequestItem
+from domain.ids import key
+from domain.model.requests import AccessRequest, ApprovalStep, RequestItem
 from domain.store.snapshot import Row
 
 _CHILDREN = {"items", "steps"}

@@ -1,7 +1,7 @@
 """An org snapshot as table rows, and the per-table difference between two snapshots.
 
 Pure (no database): the SQL store diffs the rows it reads against `org_rows(new)`,
-and `domain.memory` diffs two `OrgData`, so both report the same `SyncReport`.
+and `domain.store.memory` diffs two `OrgData`, so both report the same `SyncReport`.
 Row dicts use the column names of `domain.store.org_tables`.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.org import Identity, OrgData
-from domain.orgcheck import key
+from domain.ids import key
+from domain.model.org import Identity, OrgData
 from domain.ports import SyncReport
 
 Row = dict[str, Any]

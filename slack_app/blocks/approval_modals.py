@@ -6,8 +6,8 @@ the decision use case re-checks the approver and the changes (shorter only).
 
 from __future__ import annotations
 
-from domain.directory import Directory
-from domain.requests import AccessRequest
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest
 from slack_app.blocks import facts
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action

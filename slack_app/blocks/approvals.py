@@ -6,8 +6,8 @@ is eligible for the current step, whatever the message shows.
 
 from __future__ import annotations
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, State, StepStatus
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, State, StepStatus
 from slack_app.blocks import facts
 from slack_app.blocks.approval_modals import approve_changes_modal, reject_modal
 from slack_app.blocks.escape import mrkdwn

@@ -10,7 +10,7 @@ options listener fills from `approver_options`.
 
 from __future__ import annotations
 
-from domain.directory import Directory
+from domain.model.directory import Directory
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action, pack
 from slack_app.blocks.kit import MAX_OPTIONS, Block, and_more, option, plain, section

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from agent.phrasing import proposal_text
-from domain.directory import Directory
-from domain.requests import AccessRequest
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approver_picks import approver_pickers
 from slack_app.blocks.escape import mrkdwn

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.directory import Directory
-from domain.requests import AccessRequest
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest
 from slack_app.blocks.approvals import decision_line, request_facts
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, ApprovalStep, ItemStatus, RequestItem, StepStatus
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, RequestItem, StepStatus
 from slack_app.blocks.escape import mrkdwn
 
 

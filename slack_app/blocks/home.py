@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from domain.directory import Directory
-from domain.org import Person
-from domain.orgcheck import key
-from domain.requests import AccessRequest, State
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.org import Person
+from domain.model.requests import AccessRequest, State
 from slack_app.blocks import facts
 from slack_app.blocks.approvals import decision_buttons
 from slack_app.blocks.escape import mrkdwn

@@ -8,8 +8,8 @@ raw here and escaped once, in `_notice`.
 
 from __future__ import annotations
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, ItemStatus
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ItemStatus
 from slack_app.blocks import facts
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.kit import Block, context, lines_block, message, section

@@ -6,9 +6,9 @@ the app (or is an admin).
 
 from __future__ import annotations
 
-from domain.directory import Directory
-from domain.orgcheck import key
-from domain.requests import AccessRequest, ItemStatus, RequestItem, State
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
 from slack_app.blocks import facts
 from slack_app.blocks.approvals import request_facts
 from slack_app.blocks.escape import mrkdwn

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, ItemStatus, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ItemStatus, State
 
 
 def name(directory: Directory, person_id: str) -> str:

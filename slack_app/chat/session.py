@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Callable
 
 from agent.runner import AgentRunner, Reply, thread_id
-from domain.directory import Directory
 from domain.errors import DomainError
-from domain.requests import AccessRequest, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, State
 from slack_app.bootstrap import Runtime
 from slack_app.chat import render
 from slack_app.services.requests import close_task, decide, proposal_key, submit_proposal

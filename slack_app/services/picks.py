@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from domain.directory import Directory
-from domain.orgcheck import key
-from domain.requests import AccessRequest, ApprovalStep, AuditEvent
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ApprovalStep, AuditEvent
 from slack_app.bootstrap import Runtime
 from tools.proposal_models import Proposal
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.decisions import Changes, approve, reject
-from domain.fulfillment import complete_task, fulfill
-from domain.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
-from domain.submission import Draft, submit
+from domain.model.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
+from domain.usecases.decisions import Changes, approve, reject
+from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.submission import Draft, submit
 from slack_app.bootstrap import Runtime
 from slack_app.services.picks import Picks, record_picks
 from tools.base import PendingLookup

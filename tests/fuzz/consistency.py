@@ -15,9 +15,9 @@ from itertools import pairwise
 
 from sqlalchemy import text
 
-from domain.lifecycle import can_transition
-from domain.orgcheck import key
-from domain.requests import AccessRequest, State, StepStatus
+from domain.ids import key
+from domain.model.lifecycle import can_transition
+from domain.model.requests import AccessRequest, State, StepStatus
 from tests.scenario.footprint import Footprint, footprint
 from tests.scenario.harness import SlackHarness
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from hypothesis import strategies as st
 
 from slack_app.blocks.ids import Action
-from tests.fakes.slack_api import TEAM, demo_users, dm_channel
+from slack_app.testing.slack_api import TEAM, demo_users, dm_channel
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"

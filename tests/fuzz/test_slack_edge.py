@@ -15,13 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.runner import thread_id
-from tests.fakes.slack_api import TEAM, dm_channel
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import TEAM, dm_channel
 from tests.fuzz.consistency import problems, settle
 from tests.fuzz.signing import signed, unsigned
 from tests.fuzz.slack_payloads import Body, Places, bodies
 from tests.scenario.flows import card_for, requests_of, submit, updated
 from tests.scenario.footprint import footprint
-from tests.scenario.harness import EVENTS, SECRET, SlackHarness
+from tests.scenario.harness import EVENTS, SlackHarness
 
 
 def seeded(h: SlackHarness) -> Places:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from domain.memory import InMemoryUnitOfWork
 from domain.ports import UnitOfWork
 from domain.store.engine import make_engine
+from domain.store.memory import InMemoryUnitOfWork
 from domain.store.migrate import migrate
 from domain.store.uow import SqlUnitOfWork
 

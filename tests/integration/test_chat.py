@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.model.requests import State
 from domain.ports import FixedClock
-from domain.requests import State
 from slack_app.agent_wiring import build_runner
 from slack_app.bootstrap import build_runtime
 from slack_app.chat.session import ChatSession

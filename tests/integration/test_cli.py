@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.demo import demo_org_text
+from domain.orgdata.demo import demo_org_text
 from domain.store.engine import make_engine
 from domain.store.migrate import migrate
 from domain.store.uow import SqlUnitOfWork

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slack_app.bootstrap import Runtime, build_runtime
+from slack_app.listeners.deps import ConversationLock
 from slack_app.settings import Settings
-from slack_app.slack.deps import ConversationLock
 
 
 def test_a_second_process_waits_for_the_first_then_goes(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from slack_app.cli import main
-from tests.fakes.openai_server import FakeOpenAIServer, reply
+from slack_app.testing.openai_server import FakeOpenAIServer, reply
 from tests.unit.evals.conftest import CASES, ORG
 from tests.unit.evals.scripted import SCRIPT
 

@@ -25,8 +25,8 @@ import vcr
 from agent.models.openai_compat import OpenAIModel
 from agent.models.port import ModelContext, Turn
 from agent.prompts import load_prompt
+from slack_app.testing.openai_server import FakeOpenAIServer, reply
 from tests.fakes.models import ScriptedModel
-from tests.fakes.openai_server import FakeOpenAIServer, reply
 
 CASSETTE = Path(__file__).parents[1] / "cassettes" / "openai_understand.yaml"
 MODE = os.environ.get("RECORD_CASSETTES", "")
@@ -81,7 +81,7 @@ def header(source: str, model: str) -> str:
 
 LOOPBACK_SOURCE = (
     "the project's loopback OpenAI-compatible stand-in\n"
-    "# (tests/fakes/openai_server.py), NOT a real model: its reply is scripted and its\n"
+    "# (slack_app/testing/openai_server.py), NOT a real model: its reply is scripted and its\n"
     "# token counts are the fake's own approximation"
 )
 

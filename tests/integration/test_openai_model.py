@@ -14,8 +14,7 @@ from agent.ask import Ask
 from agent.models.openai_compat import OUTAGE_NOTICE, OpenAIModel, strict_schema
 from agent.models.port import ModelContext, Turn
 from agent.prompts import load_prompt
-from tests.fakes.models import ScriptedModel
-from tests.fakes.openai_server import (
+from slack_app.testing.openai_server import (
     FakeOpenAIServer,
     Status,
     hang,
@@ -24,6 +23,7 @@ from tests.fakes.openai_server import (
     reply,
     server_error,
 )
+from tests.fakes.models import ScriptedModel
 
 CTX = ModelContext(
     requester_name="Alex Meyer", today="Monday 2026-03-02", reasons=("New project", "On-call")

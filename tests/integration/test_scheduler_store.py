@@ -13,17 +13,17 @@ import pytest
 from sqlalchemy import Engine
 
 from domain.connectors import ConnectorRegistry
-from domain.decisions import approve
-from domain.directory import Directory
-from domain.fulfillment import complete_task, fulfill
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, RequestItem
-from domain.scheduler import TickReport, tick
 from domain.store.engine import make_engine
 from domain.store.migrate import migrate
 from domain.store.orgsync import import_org
 from domain.store.uow import SqlUnitOfWork
-from domain.submission import Draft, submit
+from domain.usecases.decisions import approve
+from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.scheduler import TickReport, tick
+from domain.usecases.submission import Draft, submit
 from tests.integration.conftest import Store
 from tests.orgs import NOW, small_org
 

@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from domain.errors import ConcurrentUpdate, DomainError
-from domain.org import HeldGrant, Identity, IdentityKind, OrgData, Person
-from domain.orgfile import parse_org
-from domain.ports import DeadJobs, MessageAt, NewJob, ids
-from domain.requests import (
+from domain.model.org import HeldGrant, Identity, IdentityKind, OrgData, Person
+from domain.model.requests import (
     AccessRequest,
     ApprovalStep,
     AuditEvent,
@@ -20,6 +18,8 @@ from domain.requests import (
     State,
     StepStatus,
 )
+from domain.orgdata.orgfile import parse_org
+from domain.ports import DeadJobs, MessageAt, NewJob, ids
 from tests.integration.conftest import Store
 from tests.integration.orgsamples import FULL_ORG
 

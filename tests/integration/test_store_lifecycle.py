@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.connectors import ConnectorRegistry
-from domain.decisions import approve
-from domain.directory import Directory
-from domain.expiry import expire_due
-from domain.fulfillment import complete_task, fulfill
+from domain.model.directory import Directory
+from domain.model.requests import ItemStatus, RequestItem, State
 from domain.ports import FixedClock, UnitOfWork
-from domain.requests import ItemStatus, RequestItem, State
 from domain.store.orgsync import import_org
-from domain.submission import Draft, submit
+from domain.usecases.decisions import approve
+from domain.usecases.expiry import expire_due
+from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.submission import Draft, submit
 from tests.integration.conftest import Store
 from tests.orgs import NOW, small_org
 

@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
 from slack_app.bootstrap import build_runtime
-from slack_app.server import create_app
 from slack_app.settings import Settings
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.scenario.harness import SECRET, SlackHarness
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.web.server import create_app
+from tests.scenario.harness import SlackHarness
 
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # Wednesday 16:00 in Berlin
 

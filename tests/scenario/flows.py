@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from domain.requests import AccessRequest
+from domain.model.requests import AccessRequest
 from slack_app.blocks.ids import Action
-from tests.fakes.slack_api import Call, dm_channel
+from slack_app.testing.slack_api import Call, dm_channel
 from tests.scenario.harness import SlackHarness, button, has_action
 
 

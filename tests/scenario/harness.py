@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from fastapi.testclient import TestClient
 
 from slack_app.bootstrap import Runtime
-from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
+from slack_app.testing.slack_api import TEAM, FakeSlackAPI, dm_channel
 
 SECRET = "test-signing-secret"
 EVENTS = "/slack/events"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from domain.requests import AuditEvent, State
+from domain.model.requests import AuditEvent, State
 from slack_app.blocks.ids import Action, pack
 from slack_app.services.picks import APPROVER_PICK_REFUSED, APPROVER_PICKED
-from tests.fakes.slack_api import FakeSlackAPI, demo_users
+from slack_app.testing.slack_api import FakeSlackAPI, demo_users
 from tests.scenario.flows import (
     Message,
     card_for,

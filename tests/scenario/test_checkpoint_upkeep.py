@@ -15,16 +15,17 @@ from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
-from slack_app.server import create_app
+from slack_app.listeners.card import GONE, NOTHING_TO_CANCEL
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import conversation
 from slack_app.settings import Settings
-from slack_app.slack.card import GONE, NOTHING_TO_CANCEL
-from slack_app.slack.checkpoints import Janitor
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import conversation
-from tests.fakes.slack_api import TEAM, FakeSlackAPI, dm_channel
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import TEAM, FakeSlackAPI, dm_channel
+from slack_app.web.server import create_app
+from slack_app.worker.checkpoints import Janitor
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, requests_of, submit, updated
-from tests.scenario.harness import SECRET, SlackHarness, button
+from tests.scenario.harness import SlackHarness, button
 
 ALEX = "U01ALEX"
 THREAD = conversation(TEAM, dm_channel(ALEX))

@@ -22,11 +22,12 @@ from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
-from slack_app.server import create_app
 from slack_app.settings import Settings
-from tests.fakes.slack_api import FakeSlackAPI
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.web.server import create_app
 from tests.scenario.conftest import NOW
-from tests.scenario.harness import SECRET, SlackHarness
+from tests.scenario.harness import SlackHarness
 
 BURST = 50
 SLOW = 0.5  # seconds Slack takes to answer auth.test

@@ -37,10 +37,11 @@ import pytest
 from domain.store.engine import make_engine
 from domain.store.uow import SqlUnitOfWork
 from slack_app.blocks.ids import Action
-from slack_app.slack.replies import THINKING
-from tests.fakes.openai_server import Behaviour, FakeOpenAIServer, reply
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.scenario.harness import SECRET, button, has_action, sign
+from slack_app.slackapi.replies import THINKING
+from slack_app.testing.openai_server import Behaviour, FakeOpenAIServer, reply
+from slack_app.testing.signing import SECRET, sign
+from slack_app.testing.slack_api import FakeSlackAPI
+from tests.scenario.harness import button, has_action
 from tests.scenario.test_serve_cli import _free_port
 
 LEASE_SECONDS = 2

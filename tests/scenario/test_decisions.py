@@ -3,7 +3,7 @@ refused privately and the refusal is audited."""
 
 from __future__ import annotations
 
-from domain.requests import State
+from domain.model.requests import State
 from slack_app.blocks.ids import Action
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, submitted, updated
 from tests.scenario.harness import SlackHarness, button

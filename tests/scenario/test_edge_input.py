@@ -20,9 +20,10 @@ import httpx
 import pytest
 
 from slack_app.blocks.ids import Action
+from slack_app.testing.signing import SECRET
 from tests.scenario.flows import request, submitted
 from tests.scenario.footprint import footprint
-from tests.scenario.harness import EVENTS, SECRET, SlackHarness
+from tests.scenario.harness import EVENTS, SlackHarness
 
 HOME = {"type": "app_home_opened", "user": "U01ALEX", "tab": "messages"}  # a handled no-op
 EVENT = json.dumps({"type": "event_callback", "team_id": "T01ACME", "event": HOME})
@@ -37,7 +38,7 @@ def test_a_timestamp_that_is_not_a_whole_number_is_401(
 ) -> None:
     headers = {b"Content-Type": b"application/json", b"X-Slack-Request-Timestamp": timestamp}
     before = footprint(slack)
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         answer = slack.http.post(EVENTS, content=EVENT.encode(), headers=headers)
     assert answer.status_code == 401
     assert "rejected a request with a bad or stale Slack signature" in caplog.text
@@ -57,11 +58,11 @@ def test_a_body_that_is_not_utf8_is_refused_signed_or_not(
     before = footprint(slack)
     ts = str(int(time.time()))
     unsigned = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=00"}
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         first = slack.http.post(EVENTS, content=body, headers=unsigned)
     assert first.status_code == 401
     signed = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sign_bytes(body, ts)}
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         second = slack.http.post(EVENTS, content=body, headers=signed)
     assert second.status_code == 400
     assert "malformed Slack payload" in caplog.text
@@ -104,7 +105,7 @@ def test_a_declared_oversized_body_is_413_and_not_read(
 ) -> None:
     body = Counted(300 * 1024 * 1024)
     headers = {"Content-Length": str(body.total), "X-Slack-Request-Timestamp": "1"}
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         answer = _post_streamed(slack, body, headers)
     assert answer.status_code == 413
     assert body.pulled <= CHUNK
@@ -189,7 +190,7 @@ def test_a_signed_malformed_interaction_is_400(
     slack: SlackHarness, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = footprint(slack)
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         answer = slack.interactive(MALFORMED_FORMS[name])
     assert answer.status_code == 400
     assert "malformed Slack payload" in caplog.text
@@ -201,7 +202,7 @@ def test_a_signed_malformed_event_is_400(
     slack: SlackHarness, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = footprint(slack)
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         answer = slack.post(MALFORMED_JSON[name], "application/json")
     assert answer.status_code == 400
     assert "malformed Slack payload" in caplog.text

@@ -17,28 +17,29 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.decisions import approve as domain_approve
-from domain.fulfillment import complete_task
+from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, UnitOfWork
-from domain.requests import AccessRequest, RequestItem, State
-from domain.scheduler import TickReport
-from domain.submission import Draft
-from domain.submission import submit as submit_request
+from domain.usecases.decisions import approve as domain_approve
+from domain.usecases.fulfillment import complete_task
+from domain.usecases.scheduler import TickReport
+from domain.usecases.submission import Draft
+from domain.usecases.submission import submit as submit_request
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import Runtime, build_runtime
-from slack_app.cli_serve import run_socket
-from slack_app.server import create_app
+from slack_app.cli.serve import run_socket
+from slack_app.listeners.deps import build_deps
 from slack_app.services.requests import decide
 from slack_app.settings import Settings
-from slack_app.slack import scheduler
-from slack_app.slack.deps import build_deps
-from slack_app.slack.metrics import Metrics
-from slack_app.slack.retry import ATTEMPTS
-from tests.fakes.slack_api import FakeSlackAPI
+from slack_app.slackapi.retry import ATTEMPTS
+from slack_app.testing.signing import SECRET
+from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.web.metrics import Metrics
+from slack_app.web.server import create_app
+from slack_app.worker import scheduler
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
-from tests.scenario.harness import SECRET, SlackHarness, button
+from tests.scenario.harness import SlackHarness, button
 from tests.scenario.socket_server import FakeSocketMode
 
 ALEX, DANA, VICTOR, OMAR = "U01ALEX", "U01DANA", "U01VICTOR", "U01OMAR"

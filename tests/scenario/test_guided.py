@@ -10,9 +10,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.requests import State
+from domain.model.requests import State
 from slack_app.blocks.ids import Action, pack
-from slack_app.slack import guided_form
+from slack_app.listeners import guided_form
 from tests.scenario.flows import Message, requests_of, submit
 from tests.scenario.harness import Answer, SlackHarness, has_action
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from slack_app.blocks.ids import Action
-from slack_app.slack.card import STALE
-from slack_app.slack.deps import SlackDeps
+from slack_app.listeners.card import STALE
+from slack_app.listeners.deps import SlackDeps
 from tests.scenario.flows import (
     card_for,
     dm_to,

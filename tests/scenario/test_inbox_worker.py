@@ -20,13 +20,13 @@ from sqlalchemy.exc import OperationalError
 from domain.ports import MessageAt
 from slack_app.agent_wiring import build_runner
 from slack_app.bootstrap import Runtime, build_runtime
-from slack_app.server import build_worker
+from slack_app.listeners.deps import build_deps
 from slack_app.settings import Settings
-from slack_app.slack import inbox
-from slack_app.slack.deps import build_deps
-from slack_app.slack.inbox_failures import APOLOGY, MAX_ATTEMPTS, MAX_CLAIMS, QUICK_RETRIES
-from slack_app.slack.metrics import Metrics
-from tests.fakes.slack_api import FakeSlackAPI
+from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.web.metrics import Metrics
+from slack_app.web.server import build_worker
+from slack_app.worker import inbox
+from slack_app.worker.inbox_failures import APOLOGY, MAX_ATTEMPTS, MAX_CLAIMS, QUICK_RETRIES
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from domain.requests import State
+from domain.model.requests import State
 from slack_app.blocks.ids import Action
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
 from tests.scenario.harness import SlackHarness, button

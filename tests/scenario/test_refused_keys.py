@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.requests import State
-from domain.submission import cancel
-from domain.submission import submit as submit_draft
+from domain.model.requests import State
+from domain.usecases.submission import cancel
+from domain.usecases.submission import submit as submit_draft
 from slack_app.blocks.ids import Action
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import conversation
 from slack_app.services.requests import draft_from
-from slack_app.slack.deps import SlackDeps
-from slack_app.slack.edge import conversation
-from slack_app.slack.retry import ATTEMPTS
-from tests.fakes.slack_api import TEAM
+from slack_app.slackapi.retry import ATTEMPTS
+from slack_app.testing.slack_api import TEAM
 from tests.scenario.flows import (
     Message,
     card_for,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.requests import State
+from domain.model.requests import State
 from tests.scenario.flows import card_for, request, requests_of, submit, updated
 from tests.scenario.harness import SlackHarness
 

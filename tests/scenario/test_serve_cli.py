@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.scenario.harness import SECRET, sign
+from slack_app.testing.signing import SECRET, sign
+from slack_app.testing.slack_api import FakeSlackAPI
 
 
 def _env(tmp_path: Path, slack_api: FakeSlackAPI, **extra: str) -> dict[str, str]:

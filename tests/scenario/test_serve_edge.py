@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.fakes.slack_api import FakeSlackAPI
+from slack_app.testing.slack_api import FakeSlackAPI
 from tests.scenario.test_serve_cli import _env, _serve
 
 HUGE = 300 * 1024 * 1024

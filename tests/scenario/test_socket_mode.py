@@ -19,10 +19,10 @@ from domain.store.uow import SqlUnitOfWork
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
-from slack_app.cli_serve import socket_handler
+from slack_app.cli.serve import socket_handler
 from slack_app.settings import Settings
-from slack_app.slack import inbox
-from tests.fakes.slack_api import FakeSlackAPI
+from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.worker import inbox
 from tests.scenario.harness import has_action
 from tests.scenario.socket_server import FakeSocketMode
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from slack_app.blocks.ids import Action
-from slack_app.slack.users import NOT_FOUND
-from tests.fakes.slack_api import SlackUser
+from slack_app.slackapi.users import NOT_FOUND
+from slack_app.testing.slack_api import SlackUser
 from tests.scenario.flows import card_for, dm_to, submitted, updated
 from tests.scenario.harness import SlackHarness, button, has_action
 

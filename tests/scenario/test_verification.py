@@ -44,7 +44,7 @@ def test_url_verification_is_answered(slack: SlackHarness) -> None:
 def test_a_signed_malformed_payload_is_400_and_logged(
     slack: SlackHarness, body: str, content_type: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="slack_app.server"):
+    with caplog.at_level(logging.WARNING, logger="slack_app.web.server"):
         response = slack.post(body, content_type)
     assert response.status_code == 400
     assert "malformed Slack payload" in caplog.text

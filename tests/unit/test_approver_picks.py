@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from domain.memory import InMemoryUnitOfWork
+from domain.model.requests import AccessRequest, ApprovalStep, AuditEvent
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, ApprovalStep, AuditEvent
-from domain.submission import submit
+from domain.store.memory import InMemoryUnitOfWork
+from domain.usecases.submission import submit
 from slack_app.blocks.ids import Action, pack
+from slack_app.listeners.card import chosen_approvers
 from slack_app.services.picks import (
     APPROVER_PICK_REFUSED,
     APPROVER_PICKED,
@@ -20,7 +21,6 @@ from slack_app.services.picks import (
     still_asked,
 )
 from slack_app.services.requests import draft_from
-from slack_app.slack.card import chosen_approvers
 from tests.orgs import NOW, small_directory, small_org
 from tools.base import ToolContext
 from tools.proposal import build_proposal

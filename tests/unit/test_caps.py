@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.caps import apply_cap, cap_for
-from domain.directory import Directory
-from domain.durations import parse_duration
-from domain.isoduration import parse_iso_duration
-from domain.org import Application, Entitlement, OrgData, OrgSettings
+from domain.model.caps import apply_cap, cap_for
+from domain.model.directory import Directory
+from domain.model.durations import parse_duration
+from domain.model.isoduration import parse_iso_duration
+from domain.model.org import Application, Entitlement, OrgData, OrgSettings
 from tools.base import ToolContext
 from tools.duration import DURATION, DurationInput
 

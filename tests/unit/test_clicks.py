@@ -6,8 +6,8 @@ import copy
 from typing import Any
 
 from slack_app.blocks.ids import Action
-from slack_app.slack.clicks import click_key, click_lane, durable
-from slack_app.slack.inbox import event_lane
+from slack_app.worker.clicks import click_key, click_lane, durable
+from slack_app.worker.inbox import event_lane
 
 
 def click(

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from domain.decisions import Changes, approve, eligible, reject
-from domain.directory import Directory
 from domain.errors import DomainError, Duplicate, NotAllowed
-from domain.memory import InMemoryUnitOfWork
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem, State, StepStatus
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, RequestItem, State, StepStatus
-from domain.submission import Draft, submit
+from domain.store.memory import InMemoryUnitOfWork
+from domain.usecases.decisions import Changes, approve, eligible, reject
+from domain.usecases.submission import Draft, submit
 from tests.orgs import NOW, small_org
 
 ALEX, DANA = "alex@t.test", "dana@t.test"

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from domain.access_like import access_like, title_access
-from domain.demo import demo_org_text, load_demo_org
-from domain.directory import Directory
 from domain.errors import DomainError, InvalidOrgData
-from domain.org import Fulfillment, IdentityKind, OrgData
-from domain.orgfile import dump_org, parse_org
-from domain.requests import AccessLikeKind
+from domain.model.access_like import access_like, title_access
+from domain.model.directory import Directory
+from domain.model.org import Fulfillment, IdentityKind, OrgData
+from domain.model.requests import AccessLikeKind
+from domain.orgdata.demo import demo_org_text, load_demo_org
+from domain.orgdata.orgfile import dump_org, parse_org
 
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 

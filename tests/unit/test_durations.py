@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.durations import DurationError, parse_duration
+from domain.model.durations import DurationError, parse_duration
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 4, 16, 0, tzinfo=BERLIN)  # Wednesday 16:00, CET (+01:00)

@@ -11,9 +11,17 @@ from typing import Any
 
 import pytest
 
-from domain.directory import Directory
-from domain.org import Application, Entitlement, OrgData, OrgSettings, Person, PersonStatus, Role
-from domain.orgcheck import check_references
+from domain.model.directory import Directory
+from domain.model.org import (
+    Application,
+    Entitlement,
+    OrgData,
+    OrgSettings,
+    Person,
+    PersonStatus,
+    Role,
+)
+from domain.orgdata.orgcheck import check_references
 from tests.orgs import NOW
 from tools.base import ToolContext, schemas
 from tools.find import (
@@ -23,16 +31,18 @@ from tools.find import (
     FIND_PEOPLE,
     FIND_ROLES,
     FIND_TOOLS,
-    FindApplicationsInput,
-    FindEntitlementsInput,
-    FindJobTitlesInput,
-    FindPeopleInput,
-    FindRolesInput,
     match_app,
     match_entitlement,
     match_person,
     match_role,
     match_title,
+)
+from tools.finders import (
+    FindApplicationsInput,
+    FindEntitlementsInput,
+    FindJobTitlesInput,
+    FindPeopleInput,
+    FindRolesInput,
 )
 from tools.matching import name_index, normalize
 

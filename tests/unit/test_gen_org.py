@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.gen_org import generate, main
-from domain.directory import Directory
-from domain.org import IdentityKind
-from domain.orgfile import dump_org, parse_org, read_org_file
+from domain.model.directory import Directory
+from domain.model.org import IdentityKind
+from domain.orgdata.orgfile import dump_org, parse_org, read_org_file
 
 SIZE = {"people": 200, "apps": 30, "entitlements": 120, "grants": 2_000}
 

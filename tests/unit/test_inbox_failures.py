@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from domain.ports import Job
-from slack_app.slack.inbox_failures import retry_in, transient
+from slack_app.worker.inbox_failures import retry_in, transient
 
 DROPPED = "consuming input failed: server closed the connection unexpectedly"
 

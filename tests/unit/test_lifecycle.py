@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from domain.connectors import ConnectorRegistry
-from domain.decisions import Changes, approve, reject
-from domain.directory import Directory
 from domain.errors import DomainError, InvalidTransition, NotAllowed
-from domain.expiry import expire_due, revoke
-from domain.fulfillment import complete_task, fulfill
-from domain.memory import InMemoryUnitOfWork
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State, StepStatus
 from domain.ports import FixedClock
-from domain.requests import AccessRequest, ItemStatus, RequestItem, State, StepStatus
-from domain.submission import Draft, cancel, submit
+from domain.store.memory import InMemoryUnitOfWork
+from domain.usecases.decisions import Changes, approve, reject
+from domain.usecases.expiry import expire_due, revoke
+from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.submission import Draft, cancel, submit
 from tests.orgs import NOW, small_org
 
 ALEX, DANA, OMAR, SAM, PRIYA, INES = (

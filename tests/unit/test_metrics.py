@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from slack_app.slack.metrics import Metrics
+from slack_app.web.metrics import Metrics
 
 CONTRACT = {  # name -> type, as dashboards read them
     "access_agent_http_requests": "counter",

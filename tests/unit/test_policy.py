@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import NotAllowed
-from domain.policy import NoApprover, approval_route, check_on_behalf
+from domain.model.policy import NoApprover, approval_route, check_on_behalf
 from tests.orgs import small_directory
 
 D = small_directory()

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from domain.connectors import ConnectorRegistry
-from domain.decisions import approve
-from domain.directory import Directory
-from domain.fulfillment import complete_task, fulfill
-from domain.memory import InMemoryUnitOfWork
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem, State
 from domain.ports import FixedClock, FulfillmentResult, Outcome
-from domain.requests import AccessRequest, RequestItem, State
-from domain.scheduler import TickReport, tick, warning_key
-from domain.submission import Draft, submit
+from domain.store.memory import InMemoryUnitOfWork
+from domain.usecases.decisions import approve
+from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.scheduler import TickReport, tick, warning_key
+from domain.usecases.submission import Draft, submit
 from tests.orgs import NOW, small_org
 
 ALEX, DANA, OMAR = "alex@t.test", "dana@t.test", "omar@t.test"

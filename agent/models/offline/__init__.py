@@ -12,7 +12,7 @@ from collections.abc import Callable
 from agent.ask import Understanding, Usage
 from agent.models.offline.reading import understand
 from agent.models.port import ModelContext, Turn
-from domain.directory import Directory
+from domain.model.directory import Directory
 
 
 class OfflineModel:

@@ -11,8 +11,8 @@ from agent.ask import Ask
 from agent.models.offline import patterns as P
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
-from domain.directory import Directory
-from domain.durations import DurationError, parse_duration
+from domain.model.directory import Directory
+from domain.model.durations import DurationError, parse_duration
 from tools.matching import name_index, normalize, title_form
 from tools.reasons import match_reason
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from domain.directory import Directory
+from domain.model.directory import Directory
 from tools.matching import NameIndex, loose, name_index, normalize, title_form
 
 Kind = Literal["person", "title", "role", "app", "entitlement"]

@@ -26,12 +26,12 @@ from agent.models.offline.reading import understand
 from agent.models.port import ModelContext
 from agent.runner import AgentRunner, thread_id
 from agent.state import MAX_TURNS
-from domain import durations, isoduration
-from domain.directory import Directory
+from domain.model import durations, isoduration
+from domain.model.directory import Directory
 from domain.ports import FixedClock
 from slack_app.blocks import escape
-from slack_app.slack import messages
-from slack_app.slack.messages import words_of
+from slack_app.listeners import messages
+from slack_app.listeners.messages import words_of
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
 from tools import find, matching

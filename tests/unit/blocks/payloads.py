@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.directory import Directory
-from domain.requests import AccessRequest, ItemStatus, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, ItemStatus, State
 from slack_app.blocks import approvals, clarify, confirmation, details, home, notices, tasks
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal

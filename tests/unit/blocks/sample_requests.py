@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.requests import (
+from domain.model.requests import (
     AccessLikeKind,
     AccessRequest,
     ApprovalStep,

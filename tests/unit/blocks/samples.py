@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.directory import Directory
+from domain.model.directory import Directory
 from tests.orgs import NOW, small_org
 from tools.approvers import Step
 from tools.duration import DurationOutput

@@ -8,7 +8,7 @@ from typing import Any
 from slack_app.blocks import confirmation
 from slack_app.blocks.approver_picks import ANYONE, MAX_PICKERS, approver_options
 from slack_app.blocks.ids import Action, action_of
-from slack_app.slack.replies import with_notices
+from slack_app.slackapi.replies import with_notices
 from tests.orgs import small_directory
 from tests.unit.blocks.samples import REASONS, THREAD, pick_proposal, privileged_proposal
 from tests.unit.blocks.slack_limits import validate

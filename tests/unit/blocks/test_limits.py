@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.requests import RequestItem
+from domain.model.requests import RequestItem
 from slack_app.blocks import approvals, clarify, confirmation, home, notices
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm, Step
 from slack_app.blocks.request_modal import request_modal

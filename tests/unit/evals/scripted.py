@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.ask import Ask, Understanding, Usage
 from agent.models.port import ModelContext, Turn
-from domain.directory import Directory
+from domain.model.directory import Directory
 
 PROMPT_TOKENS = 100
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from agent.deps import AgentDeps
 from agent.runner import Reply
-from domain.directory import Directory
-from domain.memory import InMemoryUnitOfWork
-from domain.requests import AccessRequest, RequestItem, RequestKind, State
+from domain.model.directory import Directory
+from domain.model.requests import AccessRequest, RequestItem, RequestKind, State
+from domain.store.memory import InMemoryUnitOfWork
 from evals.cases import load_case_files
 from evals.metrics import summarise
 from evals.run import Conversation, agent_runner, play, submitted

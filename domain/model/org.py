@@ -1,0 +1,139 @@
+"""The org snapshot, shaped exactly like the org data file (docs/specs/org-data.md).
+
+These models are both the import/export format and the in-memory truth the tools
+read (through `domain.model.directory.Directory`). Unknown keys are errors (`extra="forbid"`).
+Cross-references are checked in `domain.orgdata.orgfile`, which also rewrites every reference
+to the id as its target wrote it (ids are case-insensitive for lookup).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+class PersonStatus(StrEnum):
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+
+
+class Fulfillment(StrEnum):
+    MANUAL = "manual"
+    LDAP = "ldap"
+    SCIM = "scim"
+    WEBHOOK = "webhook"
+
+
+class IdentityKind(StrEnum):
+    USER = "user"
+    SERVICE = "service"
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class OrgSettings(_Model):
+    name: NonEmpty
+    timezone: NonEmpty = "UTC"
+    reasons: list[NonEmpty] = Field(default_factory=lambda: ["Other"])
+    max_duration: str | None = None
+
+
+class Person(_Model):
+    id: NonEmpty
+    name: NonEmpty
+    title: str | None = None
+    department: str | None = None
+    manager: str | None = None
+    slack_id: str | None = None
+    status: PersonStatus = PersonStatus.ACTIVE
+    admin: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.status is PersonStatus.ACTIVE
+
+
+class Entitlement(_Model):
+    id: NonEmpty
+    name: NonEmpty
+    description: str | None = None
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    privileged: bool = False
+    max_duration: str | None = None
+    approval: list[NonEmpty] | None = None
+
+
+class Application(_Model):
+    id: NonEmpty
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    owners: list[NonEmpty] = Field(default_factory=list)
+    fulfillment: Fulfillment = Fulfillment.MANUAL
+    creates_accounts: bool | None = None
+    max_duration: str | None = None
+    requestable: bool = True
+    approval: list[NonEmpty] = Field(default_factory=lambda: ["manager"])
+    entitlements: list[Entitlement] = Field(default_factory=list)
+
+    @property
+    def can_create_accounts(self) -> bool:
+        """The spec's default: scim, ldap and manual may create a missing account."""
+        if self.creates_accounts is not None:
+            return self.creates_accounts
+        return self.fulfillment is not Fulfillment.WEBHOOK
+
+
+class Role(_Model):
+    id: NonEmpty
+    name: NonEmpty
+    entitlements: list[NonEmpty] = Field(default_factory=list)
+
+
+def _grant_from_text(value: Any) -> Any:
+    return {"entitlement": value} if isinstance(value, str) else value
+
+
+class HeldGrant(_Model):
+    entitlement: NonEmpty
+    expires: datetime | None = None
+
+    @field_validator("expires")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("expires needs a UTC offset, e.g. 2026-12-01T00:00:00Z")
+        return value
+
+
+class Identity(_Model):
+    app: NonEmpty
+    username: NonEmpty
+    person: str | None = None
+    kind: IdentityKind = IdentityKind.USER
+    grants: list[Annotated[HeldGrant, BeforeValidator(_grant_from_text)]] = Field(
+        default_factory=list
+    )
+
+    @property
+    def id(self) -> str:
+        return f"{self.app}:{self.username}"
+
+
+class OrgData(_Model):
+    """One whole org file."""
+
+    org: OrgSettings
+    people: list[Person] = Field(default_factory=list)
+    groups: dict[NonEmpty, list[NonEmpty]] = Field(default_factory=dict)
+    applications: list[Application] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    job_titles: dict[NonEmpty, list[NonEmpty]] = Field(default_factory=dict)
+    identities: list[Identity] = Field(default_factory=list)

@@ -1,0 +1,212 @@
+"""Submitting a confirmed draft, and cancelling a request.
+
+Submission is the requester's own act (their click on the confirmation card). The
+draft is checked again here against the current org, whatever the card said:
+who may ask for whom, requestable and not already held, nothing already pending,
+a known reason, an end in the future. Items are grouped by approval route, and each
+group becomes one request with one linear chain of steps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.errors import DomainError, NotAllowed
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.lifecycle import load, record, transition
+from domain.model.policy import RouteStep, approval_route, check_on_behalf
+from domain.model.requests import (
+    AccessLikeKind,
+    AccessRequest,
+    ApprovalStep,
+    RequestItem,
+    RequestKind,
+    State,
+)
+from domain.ports import Clock, UnitOfWork
+
+
+class Draft(BaseModel):
+    """What the confirmation card showed, as the requester confirmed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RequestKind = RequestKind.GRANT
+    requester: str
+    beneficiary: str
+    access_like: AccessLikeKind = AccessLikeKind.CUSTOM
+    access_like_ref: str | None = None
+    items: list[RequestItem] = Field(min_length=1)
+    end: datetime | None = None
+    requested_end: datetime | None = None
+    permanent_requested: bool = False
+    capped: bool = False
+    reason: str
+    comment: str = ""
+
+
+def new_request_id() -> str:
+    return "AR-" + uuid.uuid4().hex[:8].upper()
+
+
+def submit(
+    *,
+    uow: UnitOfWork,
+    directory: Directory,
+    draft: Draft,
+    actor: str,
+    clock: Clock,
+    idempotency_key: str | None = None,
+    new_id: Callable[[], str] = new_request_id,
+) -> list[AccessRequest]:
+    """Create the requests for a draft. A repeated key returns the first submission's.
+
+    The key is also claimed in the keys table, in this transaction: two processes that
+    both find no request under it cannot both create one (the loser waits for the
+    winner's commit, then returns its requests), and a refused draft leaves it free."""
+    now = clock.now()
+    with uow:
+        if idempotency_key and (done := uow.requests.by_idempotency_key(idempotency_key)):
+            return done
+        if idempotency_key and not uow.keys.claim(f"submission:{idempotency_key}", now):
+            return uow.requests.by_idempotency_key(idempotency_key)
+        if key(actor) != key(draft.requester):
+            raise NotAllowed("only the requester can submit their own request")
+        check_draft(uow, directory, draft, now)
+        created = []
+        for steps, items in _group_by_route(directory, draft):
+            request = _build(draft, items, steps, now=now, request_id=new_id())
+            request.idempotency_key = idempotency_key
+            transition(request, State.SUBMITTED, at=now)
+            uow.requests.add(request)
+            record(
+                uow,
+                at=now,
+                actor=actor,
+                action="request.submitted",
+                request=request,
+                items=[i.entitlement_id for i in items],
+                approvers=[s.approvers for s in steps],
+            )
+            created.append(request)
+        uow.commit()
+    return created
+
+
+def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: datetime) -> None:
+    check_on_behalf(directory, draft.requester, draft.beneficiary)
+    if draft.reason not in directory.reasons:
+        raise DomainError(
+            f'"{draft.reason}" is not one of the reasons: ' + ", ".join(directory.reasons),
+            code="bad_reason",
+        )
+    if draft.end is not None and draft.end <= now:
+        raise DomainError("the end of the access is in the past", code="end_in_past")
+    held = directory.held_by(draft.beneficiary, at=now)
+    pending = {
+        i.entitlement_id for r in uow.requests.open_for(draft.beneficiary) for i in r.active_items
+    }
+    for item in draft.items:
+        _check_item(directory, draft, item, held, pending)
+
+
+def _check_item(
+    directory: Directory, draft: Draft, item: RequestItem, held: set[str], pending: set[str]
+) -> None:
+    ent = directory.entitlement(item.entitlement_id)
+    app = directory.app_of.get(key(item.entitlement_id))
+    if ent is None or app is None:
+        raise DomainError(
+            f'unknown entitlement "{item.entitlement_id}"', code="unknown_entitlement"
+        )
+    if draft.kind is RequestKind.GRANT and not app.requestable:
+        raise DomainError(f"{app.name} access cannot be requested here", code="not_requestable")
+    is_held = ent.id in held
+    if draft.kind is RequestKind.GRANT and is_held:
+        raise DomainError(f"{app.name} {ent.name} is already held", code="already_held")
+    if draft.kind is RequestKind.REVOKE and not is_held:
+        raise DomainError(f"{app.name} {ent.name} is not held", code="not_held")
+    if ent.id in pending:
+        raise DomainError(
+            f"{app.name} {ent.name} already has an open request", code="already_pending"
+        )
+    if item.identity_id != "new":
+        ident = directory.identities.get(key(item.identity_id))
+        if (
+            ident is None
+            or key(ident.app) != key(app.id)
+            or (ident.person is None or key(ident.person) != key(draft.beneficiary))
+        ):
+            raise DomainError(
+                f'"{item.identity_id}" is not an account of the beneficiary in {app.name}',
+                code="bad_identity",
+            )
+    elif not app.can_create_accounts or draft.kind is RequestKind.REVOKE:
+        raise DomainError(
+            f"{app.name} cannot create a new account from a request", code="no_account"
+        )
+
+
+def _group_by_route(
+    directory: Directory, draft: Draft
+) -> list[tuple[list[RouteStep], list[RequestItem]]]:
+    groups: dict[tuple[RouteStep, ...], list[RequestItem]] = {}
+    for item in draft.items:
+        route = approval_route(
+            directory,
+            item.entitlement_id,
+            requester_id=draft.requester,
+            beneficiary_id=draft.beneficiary,
+        )
+        groups.setdefault(tuple(route), []).append(item)
+    return [(list(route), items) for route, items in groups.items()]
+
+
+def _build(
+    draft: Draft,
+    items: list[RequestItem],
+    steps: list[RouteStep],
+    *,
+    now: datetime,
+    request_id: str,
+) -> AccessRequest:
+    return AccessRequest(
+        id=request_id,
+        created_at=now,
+        updated_at=now,
+        items=[i.model_copy() for i in items],
+        steps=[
+            ApprovalStep(index=n, rule=s.rule, approvers=list(s.approvers), note=s.note)
+            for n, s in enumerate(steps)
+        ],
+        **draft.model_dump(exclude={"items"}),
+    )
+
+
+def cancel(
+    *, uow: UnitOfWork, request_id: str, actor: str, clock: Clock, comment: str = ""
+) -> AccessRequest:
+    """Only the requester cancels, and only before fulfillment starts."""
+    now = clock.now()
+    with uow:
+        request = load(uow, request_id)
+        if key(actor) != key(request.requester):
+            raise NotAllowed("only the requester can cancel this request")
+        transition(request, State.CANCELLED, at=now)
+        request.comment = comment or request.comment
+        uow.requests.save(request)
+        record(
+            uow,
+            at=now,
+            actor=actor,
+            action="request.cancelled",
+            request=request,
+            comment=comment or None,
+        )
+        uow.commit()
+    return request

@@ -1,0 +1,253 @@
+"""The confirmation card's controls: Submit, Edit, Cancel, the reason select and the
+"who should review" selects.
+
+Submit is the requester's own click (rule 2): the clicking Slack user must map to the
+conversation's requester and a reason must be chosen. The domain submits first and the
+conversation is confirmed after, under the conversation's lock, so a submission the
+domain refuses leaves the card waiting for another click; a double click or a second
+replica finds the conversation confirmed and a submission under the proposal key
+(written in the submission's transaction, rule 6), and does nothing. Submit carries the
+fingerprint of the proposal its card shows; when the conversation's proposal has
+changed since (an edit made a newer card), the click is refused as stale, on any
+replica. Approver picks are read from the card's state at Submit and checked against
+the submitted requests (`services.picks`). The card then becomes the receipt and the
+first step's approvers (or the one picked) get a DM.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from domain.errors import DomainError, Duplicate
+from domain.ids import key
+from domain.model.requests import AccessRequest
+from slack_app.blocks.approver_picks import ANYONE, approver_options
+from slack_app.blocks.confirmation import cancelled_card, receipt
+from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
+from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
+from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.edge import (
+    acting_person,
+    blocking,
+    channel_of,
+    conversation,
+    team_of,
+    tell,
+    update,
+    user_of,
+)
+from slack_app.listeners.records import MessageRef, record
+from slack_app.services.picks import Picks, asked
+from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
+from slack_app.slackapi import notify
+from slack_app.worker import inbox_job
+from tools.proposal_models import Proposal
+
+log = logging.getLogger(__name__)
+
+ONLY_REQUESTER = "Only the requester can submit this request."
+ONLY_REQUESTER_CANCEL = "Only the requester can cancel this request."
+NOTHING_TO_CANCEL = "There is nothing to cancel here any more."
+PICK_REASON = "Pick a reason on the card first, then click Submit."
+STALE = "This card was replaced by a newer one: submit the latest card."
+GONE = "This card can't be submitted any more: tell me again what you need."
+EDIT_HINT = 'Tell me what to change in a message here, e.g. "make it 3 days" or "just GitHub".'
+
+
+def chosen_reason(body: dict[str, Any], reasons: list[str]) -> str | None:
+    """The reason picked in the card's select (only one of the org's reasons counts)."""
+    values = (body.get("state") or {}).get("values") or {}
+    picked = (values.get(Action.REASON_SELECT) or {}).get(Action.REASON_SELECT) or {}
+    value = (picked.get("selected_option") or {}).get("value")
+    return value if value in reasons else None
+
+
+def chosen_approvers(body: dict[str, Any]) -> dict[tuple[int, int], str]:
+    """(route group, step) -> the person picked in the card's "who should review" selects.
+
+    Only a wish: `services.picks` checks each against the submitted request."""
+    values = (body.get("state") or {}).get("values") or {}
+    picks: dict[tuple[int, int], str] = {}
+    for block_id, inputs in list(values.items())[:MAX_MESSAGE_BLOCKS]:
+        indexes = _pick_indexes(str(block_id))
+        chosen = ((inputs or {}).get(block_id) or {}).get("selected_option") or {}
+        value = str(chosen.get("value") or "")[:MAX_OPTION_VALUE]
+        if indexes is not None and value and value != ANYONE:
+            picks[indexes] = value
+    return picks
+
+
+def _pick_indexes(block_id: str) -> tuple[int, int] | None:
+    """`pick_approver|1|2` -> (1, 2); anything else None."""
+    parts = unpack(block_id)
+    if len(parts) != 3 or parts[0] != Action.PICK_APPROVER:
+        return None
+    group, step = index(parts[1]), index(parts[2])
+    return (group, step) if group is not None and step is not None else None
+
+
+def card_ref(body: dict[str, Any], person: str) -> MessageRef | None:
+    container = body.get("container") or {}
+    channel, ts = channel_of(body), container.get("message_ts")
+    return MessageRef(str(channel), str(ts), person) if channel and ts else None
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    @app.action(Action.SUBMIT)
+    async def on_submit(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        thread, _, shown = str(action.get("value") or "").partition(SEP)
+        await submit(deps, body, thread=thread, shown=shown, again=inbox_job.again(context))
+
+    @app.action(Action.CANCEL)
+    async def on_cancel(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await cancel(deps, body, thread=str(action.get("value") or ""))
+
+    @app.action(Action.EDIT)
+    async def on_edit(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await tell(deps, body, EDIT_HINT)
+
+    @app.action(Action.REASON_SELECT)
+    async def on_reason(ack: AsyncAck) -> None:
+        await ack()  # read from the card's state when Submit is clicked
+
+    @app.action(pattern(Action.PICK_APPROVER))
+    async def on_pick(ack: AsyncAck) -> None:
+        await ack()  # read from the card's state when Submit is clicked, like the reason
+
+    @app.options(pattern(Action.PICK_APPROVER))
+    async def on_pick_search(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Type-ahead for a step with more approvers than a static select holds."""
+        await ack(options=await approver_search(deps, body))
+
+
+async def submit(
+    deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "", again: bool = False
+) -> None:
+    """`shown`: the fingerprint of the proposal the clicked card shows. `again`: an inbox
+    job's later attempt, whose earlier one may have died after the submission and
+    before the receipt or the approvers' DMs: those are then finished, not skipped."""
+    person = await acting_person(deps, body)
+    if person is None:
+        return
+    runtime = deps.runtime
+    state = await blocking(deps.runner.state, thread)
+    if not state.get("requester"):  # pruned (finished, or idle past the retention)
+        await tell(deps, body, GONE)
+        return
+    if key(str(state.get("requester") or "")) != key(person.id):
+        await blocking(record, runtime, actor=person.id, action="submit.refused", thread=thread)
+        await tell(deps, body, ONLY_REQUESTER)
+        return
+    directory = await blocking(runtime.directory)
+    proposal = state.get("proposal") or {}
+    reason = chosen_reason(body, directory.reasons) or proposal.get("reason")
+    if not reason and not directory.reasons:
+        reason = "Other"
+    if not reason:
+        await tell(deps, body, PICK_REASON)
+        return
+    card = card_ref(body, person.id)
+    try:
+        async with deps.conversation_lock(thread):
+            current = (await blocking(deps.runner.state, thread)).get("proposal") or {}
+            if not shown or Proposal.model_validate(current).fingerprint() != shown:
+                await tell(deps, body, STALE)
+                return
+            picks = chosen_approvers(body)
+            made = await blocking(
+                _submit_and_confirm, deps, thread, person.id, str(reason), picks, again=again
+            )
+            deps.cards.pop(thread, None)
+    except Duplicate:
+        log.info("submit click on %s already handled", thread)
+        return
+    except DomainError as exc:
+        await tell(deps, body, f"Not submitted: {exc.message}")
+        return
+    if made is None:
+        await tell(deps, body, GONE)
+        return
+    await submitted(deps, made, card, again=again)
+
+
+def _submit_and_confirm(
+    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks, *, again: bool
+) -> list[AccessRequest] | None:
+    """Submit, then confirm the conversation; None when the card waits no more.
+
+    A repeat after a crash between the two finds the first submission (same key) and
+    confirms. A repeat after both raises `Duplicate` (a double click stays silent),
+    unless it is `again`, the same click's next attempt: then it returns what the
+    submission made, for the receipt and the DMs that attempt may not have sent."""
+    proposal = deps.runner.confirmable(thread, person)
+    if proposal is None:
+        shown = deps.runner.state(thread).get("proposal") or {}
+        made = submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown)))
+        if made and again:
+            return made
+        if made:
+            raise Duplicate("this card was submitted already")
+        return None
+    key_ = proposal_key(thread, proposal)
+    made = submit_proposal(
+        deps.runtime, proposal, actor=person, reason=reason, key=key_, picks=picks
+    )
+    deps.runner.confirm(thread, person)
+    return made
+
+
+async def submitted(
+    deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None, *, again: bool = False
+) -> None:
+    """The receipt in place of the card, and the approvers' DMs (`again`: only those of
+    approvers an earlier attempt did not reach)."""
+    deps.metrics.submitted_requests(len(made))
+    directory = await blocking(deps.runtime.directory)
+    if card is not None:
+        picked = {r.id: await blocking(asked, deps.runtime, r.id) for r in made}
+        await update(deps, card, receipt(made, directory, picked))
+    for request in made:
+        await notify.approvers(deps, request, directory, again=again)
+
+
+async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
+    person = await acting_person(deps, body)
+    if person is None:
+        return
+    async with deps.conversation_lock(thread):
+        reply = await blocking(deps.runner.cancel, thread, person.id)
+        if reply is not None:
+            deps.cards.pop(thread, None)
+    card = card_ref(body, person.id)
+    if reply is None:
+        requester = str((await blocking(deps.runner.state, thread)).get("requester") or "")
+        gone = not requester  # pruned: nobody's conversation any more
+        mine = gone or key(requester) == key(person.id)
+        await tell(deps, body, NOTHING_TO_CANCEL if mine else ONLY_REQUESTER_CANCEL)
+    elif card is not None:
+        await update(deps, card, cancelled_card())
+
+
+async def approver_search(deps: SlackDeps, body: dict[str, Any]) -> list[Block]:
+    """The options of a "who should review" external select, for the card's requester."""
+    indexes = _pick_indexes(str(body.get("action_id") or ""))
+    channel = channel_of(body)
+    person = await deps.users.person(user_of(body))
+    if indexes is None or channel is None or person is None:
+        return []
+    state = await blocking(deps.runner.state, conversation(team_of(body), channel))
+    proposal = state.get("proposal")
+    if key(str(state.get("requester") or "")) != key(person.id) or not proposal:
+        return []
+    directory = await blocking(deps.runtime.directory)
+    query = str(body.get("value") or "")
+    shown = Proposal.model_validate(proposal)
+    return approver_options(shown, *indexes, query=query, directory=directory)
