@@ -1,6 +1,7 @@
 """The graph: [understand] → resolve → clarify ⟲ | propose ⟲ | end.
 
     understand (model) ──► resolve (tools only) ──► clarify ── interrupt ──► understand
+          │                       │                 (clarify ── cancel ──► cancelled)
           │                       │                 propose ── interrupt ──► confirmed | cancelled
           ▼                       ▼                                    └──► understand (an edit)
          end (refusal, cancel, chit-chat)          end (refusal)
@@ -46,6 +47,12 @@ def route_after_resolve(state: AgentState) -> Literal["clarify", "propose", "__e
     return "__end__"
 
 
+def route_after_clarify(state: AgentState) -> Literal["understand", "__end__"]:
+    """An answer is understood; a Cancel (the requester's own, via `AgentRunner.cancel`)
+    ends the conversation with the question closed."""
+    return "__end__" if state.get("outcome") == "cancelled" else "understand"
+
+
 def route_after_propose(state: AgentState) -> Literal["understand", "__end__"]:
     return "__end__" if state.get("outcome") in ("confirmed", "cancelled") else "understand"
 
@@ -62,7 +69,7 @@ def build_graph(
     graph.add_conditional_edges(START, route_start)
     graph.add_conditional_edges("understand", route_after_understand)
     graph.add_conditional_edges("resolve", route_after_resolve)
-    graph.add_edge("clarify", "understand")
+    graph.add_conditional_edges("clarify", route_after_clarify)
     graph.add_conditional_edges("propose", route_after_propose)
     return graph.compile(checkpointer=checkpointer)
 

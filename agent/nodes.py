@@ -16,6 +16,8 @@ from tools.base import ToolContext
 from tools.proposal import build_proposal
 from tools.proposal_models import ProposalInput
 
+CANCELLED = "OK, cancelled. Nothing was submitted."
+
 
 class Nodes:
     def __init__(self, deps: AgentDeps) -> None:
@@ -42,10 +44,7 @@ class Nodes:
                 "refusal_code": ask.refusal,
             }
         if ask.action == "cancel":
-            return update | {
-                "outcome": "cancelled",
-                "reply": "OK, cancelled. Nothing was submitted.",
-            }
+            return update | {"outcome": "cancelled", "reply": CANCELLED}
         proposal = state.get("proposal")
         if ask.action == "confirm" and proposal and proposal.get("status") == "ready":
             return update | {"outcome": "proposal"}
@@ -116,6 +115,8 @@ class Nodes:
         answer = interrupt(
             {"type": "clarify", "text": state.get("reply", ""), "question": state.get("question")}
         )
+        if isinstance(answer, dict) and answer.get("action") == "cancel":  # the Cancel button
+            return {"outcome": "cancelled", "reply": CANCELLED, "question": None}
         return {"turns": _next_turns(state, answer)}
 
     def propose(self, state: AgentState) -> dict[str, Any]:
@@ -126,7 +127,7 @@ class Nodes:
         if action == "confirm":
             return {"outcome": "confirmed", "reply": "Submitted for approval."}
         if action == "cancel":
-            return {"outcome": "cancelled", "reply": "OK, cancelled. Nothing was submitted."}
+            return {"outcome": "cancelled", "reply": CANCELLED}
         return {"outcome": None, "turns": _next_turns(state, answer)}
 
 

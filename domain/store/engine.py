@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine as Engine  # noqa: PLC0414 (explicit re-export for slack_app)
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -43,6 +44,8 @@ def unavailable(error: BaseException | None) -> bool:
     Here so that callers outside `domain.store` need not know SQLAlchemy's exceptions."""
     if isinstance(error, OperationalError | InterfaceError):
         return True
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return True  # the pooled PostgreSQL checkpointer's, not wrapped by SQLAlchemy
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 

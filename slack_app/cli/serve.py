@@ -143,11 +143,15 @@ def socket_handler(
     runner: AgentRunner | None = None,
     deps: SlackDeps | None = None,
 ) -> AsyncSocketModeHandler:
-    """The Bolt app behind a Socket Mode connection (call inside a running event loop)."""
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
+    """The Bolt app behind a Socket Mode connection, with the inbox in front of it and its
+    worker in this process (`slack.socket_intake`; call inside a running event loop)."""
     from slack_app.listeners.app import create_bolt_app
+    from slack_app.web.server import build_worker
+    from slack_app.web.socket_intake import DurableSocketHandler
+    from slack_app.worker.inbox import Intake
 
     deps = deps or socket_deps(settings, runtime=runtime, runner=runner)
     app = create_bolt_app(deps, verify_requests=False)
-    return AsyncSocketModeHandler(app, settings.slack_app_token)
+    intake = Intake(deps.runtime)
+    worker = build_worker(deps)
+    return DurableSocketHandler(app, settings.slack_app_token, intake=intake, worker=worker)

@@ -17,7 +17,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from domain.errors import DomainError, Duplicate, NotAllowed
 from domain.ids import key
@@ -32,6 +32,7 @@ from slack_app.listeners.edge import acting_person, blocking, tell
 from slack_app.listeners.records import record
 from slack_app.services.requests import decide
 from slack_app.slackapi import notify, retry
+from slack_app.worker import inbox_job
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,12 @@ NOT_APPROVER = "You are not an approver of this step."
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.APPROVE)
-    async def on_approve(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_approve(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        await decide_click(deps, body, str(action.get("value")), approved=True)
+        rid = str(action.get("value"))
+        await decide_click(deps, body, rid, approved=True, again=inbox_job.again(context))
 
     @app.action(Action.REJECT)
     async def on_reject(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -146,12 +150,19 @@ async def decide_click(
     approved: bool,
     comment: str = "",
     changes: Changes | None = None,
+    again: bool = False,
 ) -> None:
+    """`again`: an inbox job's later attempt (plain Approve), whose earlier one may have
+    died after the decision and before the messages that follow it: those are then
+    finished (`notify.after_decision`), not answered with "already decided"."""
     person = await acting_person(deps, body)
     request = await blocking(_load, deps, rid)
     if person is None or request is None:
         return
     if _decided_before(request, person.id):
+        if again:
+            await notify.after_decision(deps, request, changed=bool(changes), again=True)
+            return
         await tell(deps, body, f"You already decided your step of {request.id}.")
         return
     once = f"slack:decision:{rid}:v{request.version}:{key(person.id)}"

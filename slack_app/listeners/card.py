@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from domain.errors import DomainError, Duplicate
 from domain.ids import key
@@ -43,6 +43,7 @@ from slack_app.listeners.records import MessageRef, record
 from slack_app.services.picks import Picks, asked
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
 from slack_app.slackapi import notify
+from slack_app.worker import inbox_job
 from tools.proposal_models import Proposal
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,12 @@ def card_ref(body: dict[str, Any], person: str) -> MessageRef | None:
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.SUBMIT)
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_submit(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
         thread, _, shown = str(action.get("value") or "").partition(SEP)
-        await submit(deps, body, thread=thread, shown=shown)
+        await submit(deps, body, thread=thread, shown=shown, again=inbox_job.again(context))
 
     @app.action(Action.CANCEL)
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -125,13 +128,20 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack(options=await approver_search(deps, body))
 
 
-async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "") -> None:  # noqa: PLR0911 (each refusal answers and stops)
-    """`shown`: the fingerprint of the proposal the clicked card shows."""
+async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
+    deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: str = "", again: bool = False
+) -> None:
+    """`shown`: the fingerprint of the proposal the clicked card shows. `again`: an inbox
+    job's later attempt, whose earlier one may have died after the submission and
+    before the receipt or the approvers' DMs: those are then finished, not skipped."""
     person = await acting_person(deps, body)
     if person is None:
         return
     runtime = deps.runtime
     state = await blocking(deps.runner.state, thread)
+    if not state.get("requester"):  # pruned (finished, or idle past the retention)
+        await tell(deps, body, GONE)
+        return
     if key(str(state.get("requester") or "")) != key(person.id):
         await blocking(record, runtime, actor=person.id, action="submit.refused", thread=thread)
         await tell(deps, body, ONLY_REQUESTER)
@@ -152,7 +162,9 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
                 await tell(deps, body, STALE)
                 return
             picks = chosen_approvers(body)
-            made = await blocking(_submit_and_confirm, deps, thread, person.id, str(reason), picks)
+            made = await blocking(
+                _submit_and_confirm, deps, thread, person.id, str(reason), picks, again=again
+            )
             deps.cards.pop(thread, None)
     except Duplicate:
         log.info("submit click on %s already handled", thread)
@@ -163,20 +175,25 @@ async def submit(deps: SlackDeps, body: dict[str, Any], *, thread: str, shown: s
     if made is None:
         await tell(deps, body, GONE)
         return
-    await submitted(deps, made, card)
+    await submitted(deps, made, card, again=again)
 
 
 def _submit_and_confirm(
-    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks
+    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks, *, again: bool
 ) -> list[AccessRequest] | None:
     """Submit, then confirm the conversation; None when the card waits no more.
 
     A repeat after a crash between the two finds the first submission (same key) and
-    confirms; a repeat after both raises `Duplicate`, so it stays silent."""
+    confirms. A repeat after both raises `Duplicate` (a double click stays silent),
+    unless it is `again`, the same click's next attempt: then it returns what the
+    submission made, for the receipt and the DMs that attempt may not have sent."""
     proposal = deps.runner.confirmable(thread, person)
     if proposal is None:
         shown = deps.runner.state(thread).get("proposal") or {}
-        if submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown))):
+        made = submitted_with(deps.runtime, proposal_key(thread, Proposal.model_validate(shown)))
+        if made and again:
+            return made
+        if made:
             raise Duplicate("this card was submitted already")
         return None
     key_ = proposal_key(thread, proposal)
@@ -187,14 +204,18 @@ def _submit_and_confirm(
     return made
 
 
-async def submitted(deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None) -> None:
+async def submitted(
+    deps: SlackDeps, made: list[AccessRequest], card: MessageRef | None, *, again: bool = False
+) -> None:
+    """The receipt in place of the card, and the approvers' DMs (`again`: only those of
+    approvers an earlier attempt did not reach)."""
     deps.metrics.submitted_requests(len(made))
     directory = await blocking(deps.runtime.directory)
     if card is not None:
         picked = {r.id: await blocking(asked, deps.runtime, r.id) for r in made}
         await update(deps, card, receipt(made, directory, picked))
     for request in made:
-        await notify.approvers(deps, request, directory)
+        await notify.approvers(deps, request, directory, again=again)
 
 
 async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
@@ -207,8 +228,9 @@ async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
             deps.cards.pop(thread, None)
     card = card_ref(body, person.id)
     if reply is None:
-        state = await blocking(deps.runner.state, thread)
-        mine = key(str(state.get("requester") or "")) == key(person.id)
+        requester = str((await blocking(deps.runner.state, thread)).get("requester") or "")
+        gone = not requester  # pruned: nobody's conversation any more
+        mine = gone or key(requester) == key(person.id)
         await tell(deps, body, NOTHING_TO_CANCEL if mine else ONLY_REQUESTER_CANCEL)
     elif card is not None:
         await update(deps, card, cancelled_card())

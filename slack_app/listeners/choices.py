@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from domain.ids import key
 from slack_app.blocks.ids import Action, pattern, unpack
@@ -20,6 +20,7 @@ from slack_app.listeners.edge import acting_person, blocking, channel_of, tell, 
 from slack_app.listeners.messages import converse
 from slack_app.listeners.records import MessageRef
 from slack_app.slackapi.replies import text
+from slack_app.worker.inbox_job import INBOX_JOB, JobRun
 
 ONLY_REQUESTER = "Only the person who asked can answer this question."
 ALL = "all of them"
@@ -57,15 +58,19 @@ def picked_in(body: dict[str, Any], thread: str, slot: str) -> list[str]:
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(pattern(Action.CHOOSE_CANDIDATE))
-    async def on_choice(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_choice(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
+        job = context.get(INBOX_JOB)
         if action.get("type") == "button":
             thread, slot, *rest = _padded(str(action.get("value", "")), 2)
-            await answer(deps, body, thread, slot, ids=["|".join(rest)])
+            await answer(deps, body, thread, slot, ids=["|".join(rest)], job=job)
         elif action.get("type") in ("static_select", "external_select"):
             _, _, thread, slot = _padded(str(action.get("block_id", "")), 4)[:4]
             choice = (action.get("selected_option") or {}).get("value")
-            await answer(deps, body, thread, slot, ids=[str(choice)] if choice else [])
+            ids = [str(choice)] if choice else []
+            await answer(deps, body, thread, slot, ids=ids, job=job)
         # checkboxes and multi-selects wait for "Use selected"
 
     @app.options(Action.CHOOSE_CANDIDATE)
@@ -74,16 +79,22 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack(options=await search(deps, body))
 
     @app.action(Action.CHOOSE_SELECTED)
-    async def on_selected(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_selected(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
         thread, slot = _padded(str(action.get("value", "")), 2)[:2]
-        await answer(deps, body, thread, slot, ids=picked_in(body, thread, slot))
+        ids = picked_in(body, thread, slot)
+        await answer(deps, body, thread, slot, ids=ids, job=context.get(INBOX_JOB))
 
     @app.action(Action.CHOOSE_ALL)
-    async def on_all(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_all(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
         thread, slot = _padded(str(action.get("value", "")), 2)[:2]
-        await answer(deps, body, thread, slot, ids=[], everything=True)
+        job = context.get(INBOX_JOB)
+        await answer(deps, body, thread, slot, ids=[], everything=True, job=job)
 
 
 def _padded(value: str, parts: int) -> list[str]:
@@ -115,7 +126,10 @@ async def answer(
     *,
     ids: list[str],
     everything: bool = False,
+    job: JobRun | None = None,
 ) -> None:
+    """`job`: run by the inbox worker; the turn's "Thinking…" is the one an earlier
+    attempt of the same click posted, if any (see `messages.converse`)."""
     person = await acting_person(deps, body)
     channel = channel_of(body)
     if person is None or channel is None:
@@ -132,4 +146,4 @@ async def answer(
     ts = (body.get("container") or {}).get("message_ts")
     if ts:  # the question is answered: its controls go, the answer stays visible
         await update(deps, MessageRef(channel, str(ts), person.id), text(f"You chose: {words}"))
-    await converse(deps, thread=thread, channel=channel, person_id=person.id, text=words)
+    await converse(deps, thread=thread, channel=channel, person_id=person.id, text=words, job=job)

@@ -48,13 +48,18 @@ class SlackDeps:
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
     authorization: BotAuthorization = field(init=False)  # auth.test once for every Bolt app
+    closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.authorization = BotAuthorization(self.client)
 
     def close(self) -> None:
         """At this process's exit: the checkpoint store's connections go back, and the
-        metrics directory shared with other processes learns this one is gone."""
+        metrics directory shared with other processes learns this one is gone. Once:
+        the server's lifespan closes them and `serve`'s command makes sure of it."""
+        if self.closed:
+            return
+        self.closed = True
         try:
             close_checkpointer(self.runner.graph.checkpointer)
         finally:
@@ -64,6 +69,12 @@ class SlackDeps:
         """One turn at a time per conversation, in every process sharing the store (the
         agent's graph is not reentrant)."""
         return ConversationLock(self._locks[thread], self.runtime, thread)
+
+
+def lease_name(thread: str) -> str:
+    """The store lease a conversation's turn holds (`ConversationLock`), and that the
+    checkpoint pruning takes before deleting it (`slack.checkpoints`)."""
+    return f"conversation:{thread}"
 
 
 class ConversationLock:
@@ -77,7 +88,7 @@ class ConversationLock:
     def __init__(self, local: asyncio.Lock, runtime: Runtime, thread: str) -> None:
         self.local, self.runtime = local, runtime
         self.lease = runtime.settings.lease
-        self.name = f"conversation:{thread}"
+        self.name = lease_name(thread)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._beat: asyncio.Task[None] | None = None
 

@@ -2,8 +2,8 @@
 
 A "Thinking…" message is posted at once and then updated in place with the answer
 (a clarification, the confirmation card or a refusal). Each event is handled once,
-however often Slack delivers it: over HTTP the inbox keys it by `event_id` when it is
-taken in (`slack.inbox`); in Socket Mode the `event_id` is claimed here. Bot
+however often Slack delivers it: over HTTP and over Socket Mode alike, the inbox keys
+it by `event_id` when it is taken in (`slack.inbox`, `slack.socket_intake`). Bot
 messages, edits and other subtypes are ignored.
 """
 
@@ -23,7 +23,7 @@ from domain.model.directory import Directory
 from domain.ports import MessageAt
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
-from slack_app.listeners.records import MessageRef, claim
+from slack_app.listeners.records import MessageRef
 from slack_app.slackapi import replies, retry
 from slack_app.slackapi.users import NOT_FOUND
 from slack_app.worker.inbox_job import INBOX_JOB, JobRun, remember_reply
@@ -69,11 +69,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     ) -> None:
         if not is_user_dm(event):
             return
-        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        run = context.get(INBOX_JOB)  # deduped by the inbox when it was taken in
-        if run is None and not await blocking(claim, deps.runtime, f"slack:event:{event_id}"):
-            log.info("event %s already handled (Slack retry)", event_id)
-            return
+        run = context.get(INBOX_JOB)  # deduped by the inbox key when it was taken in
         person = await deps.users.person(str(event["user"]))
         channel = str(event["channel"])
         if person is None:

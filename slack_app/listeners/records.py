@@ -33,6 +33,12 @@ def claim(runtime: Runtime, key: str) -> bool:
     return fresh
 
 
+def done(runtime: Runtime, key: str) -> bool:
+    """Whether `key` was claimed, changing nothing: the claim is tried and rolled back."""
+    with runtime.uow() as uow:
+        return not uow.keys.claim(key, runtime.clock.now())  # no commit: only a look
+
+
 def release(runtime: Runtime, key: str) -> None:
     """Free a notice's key when the notice could not be sent, so a later try can send it."""
     with runtime.uow() as uow:

@@ -10,6 +10,7 @@ audit events (see `records`) so a later decision can find and update them.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from domain.ids import key
 from domain.model.directory import Directory
@@ -20,30 +21,57 @@ from slack_app.blocks.kit import Block
 from slack_app.blocks.tasks import owned_items, task_dm
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import blocking, dm, update
-from slack_app.listeners.records import APPROVER_DM, TASK_DM, messages, remember_message
+from slack_app.listeners.records import (
+    APPROVER_DM,
+    TASK_DM,
+    claim,
+    done,
+    messages,
+    remember_message,
+)
 from slack_app.services.picks import asked, still_asked
 
 
-async def approvers(deps: SlackDeps, request: AccessRequest, directory: Directory) -> list[str]:
+async def approvers(
+    deps: SlackDeps, request: AccessRequest, directory: Directory, *, again: bool = False
+) -> list[str]:
     """DM the current step's approvers, or only the one the requester picked while that
-    pick holds (none when the request is not waiting). Returns who was reached."""
+    pick holds (none when the request is not waiting). Returns who was reached.
+    `again`: finishing the work of a click whose earlier attempt died half-way, so an
+    approver whose DM is remembered already is counted reached, not DM'd twice."""
     step = request.current_step
     if request.state is not State.SUBMITTED or step is None:
         return []
     payload = approver_dm(request, directory, step_index=step.index)
     chosen = await picked(deps, request, directory)
+    sent = await _sent(deps, APPROVER_DM, request, step.index) if again else set()
+    ask = partial(_ask, deps, request, step.index, payload=payload, sent=sent)
     to = [chosen] if chosen else list(step.approvers)
-    reached = [a for a in to if await _ask(deps, request, step.index, a, payload)]
+    reached = [a for a in to if await ask(a)]
     if chosen and not reached:  # the one picked can't be reached: ask the others instead
         others = [a for a in step.approvers if key(a) != key(chosen)]
-        reached = [a for a in others if await _ask(deps, request, step.index, a, payload)]
+        reached = [a for a in others if await ask(a)]
     return reached
 
 
+async def _sent(deps: SlackDeps, kind: str, request: AccessRequest, step: int | None) -> set[str]:
+    """Who already has a message of `kind` about `request` (of that step)."""
+    refs = await blocking(messages, deps.runtime, kind, request.id, step=step)
+    return {key(r.person) for r in refs}
+
+
 async def _ask(
-    deps: SlackDeps, request: AccessRequest, index: int, approver: str, payload: Block
+    deps: SlackDeps,
+    request: AccessRequest,
+    index: int,
+    approver: str,
+    *,
+    payload: Block,
+    sent: set[str],
 ) -> bool:
     """DM one approver and remember the message (its copy is updated once decided)."""
+    if key(approver) in sent:
+        return True
     ref = await dm(deps, approver, payload)
     if ref is not None:
         ref = dataclasses.replace(ref, step=index)
@@ -60,11 +88,14 @@ async def picked(deps: SlackDeps, request: AccessRequest, directory: Directory) 
     return still_asked(directory, step, wish)
 
 
-async def owners(deps: SlackDeps, request: AccessRequest, directory: Directory) -> None:
-    """DM each owner of an app with a manual grant still to do."""
+async def owners(
+    deps: SlackDeps, request: AccessRequest, directory: Directory, *, again: bool = False
+) -> None:
+    """DM each owner of an app with a manual grant still to do (`again`: not those an
+    earlier attempt of the same click did)."""
     if request.state is not State.FULFILLING:
         return
-    seen: set[str] = set()
+    seen = await _sent(deps, TASK_DM, request, None) if again else set()
     for item in request.active_items:
         app = directory.app(item.app_id)
         for owner in app.owners if app else []:
@@ -104,7 +135,13 @@ def decision_notice(
     return notices.step_approved(request, directory, step_index=step.index, asked=asked)
 
 
-async def after_decision(deps: SlackDeps, request: AccessRequest, *, changed: bool) -> None:
+async def after_decision(
+    deps: SlackDeps, request: AccessRequest, *, changed: bool, again: bool = False
+) -> None:
+    """Every approver's copy shows the decision, the requester hears of it, and the next
+    step's approvers or the owners are asked. `again`: an earlier attempt of the click
+    may have died half-way through this, so what it did is not done twice (the
+    requester's notice is remembered by a key written once it was sent)."""
     directory = await blocking(deps.runtime.directory)
     step = facts.last_decision(request)
     if step is not None:
@@ -114,6 +151,10 @@ async def after_decision(deps: SlackDeps, request: AccessRequest, *, changed: bo
             await update(deps, ref, decided)
         nxt = await picked(deps, request, directory)
         notice = decision_notice(request, directory, step, changed=changed, asked=nxt)
-        await requester(deps, request, notice)
-    await approvers(deps, request, directory)
-    await owners(deps, request, directory)
+        told = f"slack:decision_notice:{request.id}:{step.index}"
+        if again and await blocking(done, deps.runtime, told):
+            pass  # the earlier attempt told them
+        elif await requester(deps, request, notice):
+            await blocking(claim, deps.runtime, told)
+    await approvers(deps, request, directory, again=again)
+    await owners(deps, request, directory, again=again)

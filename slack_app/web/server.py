@@ -9,13 +9,16 @@ window on the timestamp: 401 otherwise, whatever the headers hold); a signed bod
 that is not a Slack payload of a kind the app handles, in its shape, is a 400 and a
 log line, never a 500 (`slack.gate`, `slack.payloads`). Events API callbacks are then
 put in the durable inbox and answered 200 at once (`slack.inbox`); the worker — in this
-process by default, or `access-agent worker` processes — does their work. Commands,
-interactivity and options go to Bolt, which acks them before doing the work.
+process by default, or `access-agent worker` processes — does their work. So are the
+button clicks that open no modal (`slack.clicks`: Submit, Approve, Cancel, ...).
+Commands, the other interactivity and options go to Bolt, which acks them before doing
+the work.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -29,6 +32,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agent.runner import AgentRunner
+from domain.ports import NewJob
 from domain.store.engine import ping
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
@@ -36,7 +40,7 @@ from slack_app.listeners.deps import SlackDeps, build_deps
 from slack_app.settings import Settings
 from slack_app.web import gate, payloads
 from slack_app.web.metrics import Metrics
-from slack_app.worker import checkpoints, inbox, scheduler
+from slack_app.worker import checkpoints, clicks, inbox, scheduler
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,7 @@ def create_app(
         finally:
             stop.set()
             await asyncio.gather(*background, return_exceptions=True)
+            deps.close()  # uvicorn's factory (`slack_app.web.server:main`) has no other exit
 
     api = FastAPI(
         title="access-agent", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -130,6 +135,13 @@ class SlackFront:
         self.bolt, self.intake, self.worker = bolt, intake, worker
 
     async def answer(self, request: Request) -> Response:
+        checked = await self._checked(request)
+        if isinstance(checked, Response):
+            return checked
+        return await self._route(checked, request)
+
+    async def _checked(self, request: Request) -> payloads.Payload | Response:
+        """The payload of a request that passed every check, or the 4xx it gets."""
         try:
             body = await gate.read_body(request, self.limit)
         except gate.TooLarge as exc:
@@ -140,12 +152,16 @@ class SlackFront:
             log.warning("rejected a request with a bad or stale Slack signature: %s", refused)
             return JSONResponse({"error": "invalid signature"}, status_code=401)
         try:
-            payload = payloads.read(body, request.headers.get("content-type", ""))
+            return payloads.read(body, request.headers.get("content-type", ""))
         except payloads.Malformed as exc:
             log.warning("rejected a malformed Slack payload: %s", exc)
             return JSONResponse({"error": "malformed payload"}, status_code=400)
+
+    async def _route(self, payload: payloads.Payload, request: Request) -> Response:
         if payload.kind == "event_callback":
             return await take_event(self.intake, self.worker, payload.data, payload.text)
+        if clicks.durable(payload.data):
+            return await take_click(self.intake, self.worker, payload.data)
         if payload.kind == "app_rate_limited":
             log.warning("Slack is holding back events: the app went over its rate limit")
             return Response(status_code=200)
@@ -156,14 +172,28 @@ async def take_event(
     intake: inbox.Intake, worker: inbox.InboxWorker | None, payload: dict[str, Any], body: str
 ) -> Response:
     """Into the inbox, then 200: the worker does the rest (see slack.inbox)."""
-    key = inbox.event_key(payload, body)
+    job = NewJob(inbox.event_key(payload, body), inbox.EVENT, body, inbox.event_lane(payload))
+    return await take(intake, worker, job)
+
+
+async def take_click(
+    intake: inbox.Intake, worker: inbox.InboxWorker | None, payload: dict[str, Any]
+) -> Response:
+    """A click the worker does (see slack.clicks): stored as the payload's JSON, which the
+    worker's Bolt app reads as it reads the form Slack posted."""
+    body = json.dumps(payload)
+    job = NewJob(clicks.click_key(payload), inbox.CLICK, body, clicks.click_lane(payload))
+    return await take(intake, worker, job)
+
+
+async def take(intake: inbox.Intake, worker: inbox.InboxWorker | None, job: NewJob) -> Response:
     try:
-        fresh = await intake.put(key, body, lane=inbox.event_lane(payload))
-    except Exception as exc:  # Slack retries a 5xx: nothing is lost
-        log.error("could not take in Slack event %s: %s", key, exc)
+        fresh = await intake.put(job.key, job.payload, lane=job.lane, kind=job.kind)
+    except Exception as exc:  # Slack retries an event after a 5xx; a click is shown failed
+        log.error("could not take in Slack payload %s: %s", job.key, exc)
         return JSONResponse({"error": "try again"}, status_code=503)
     if not fresh:
-        log.info("%s taken in before (a Slack retry): ignored", key)
+        log.info("%s taken in before (a Slack retry): ignored", job.key)
     elif worker is not None:
         worker.wake()
     return Response(status_code=200)

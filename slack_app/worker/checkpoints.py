@@ -25,7 +25,7 @@ from agent.checkpoint_store import StoreSize, store_of
 from agent.retention import PruneReport, Retention
 from domain.ports import Clock, SystemClock
 from slack_app.bootstrap import Runtime
-from slack_app.listeners.deps import SlackDeps
+from slack_app.listeners.deps import SlackDeps, lease_name
 from slack_app.listeners.edge import blocking
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ HOLD = timedelta(seconds=30)
 @contextmanager
 def leased(runtime: Runtime, thread: str) -> Iterator[bool]:
     """Whether this process now holds the conversation's lease (free again on exit)."""
-    name = f"conversation:{thread}"  # the name slack.deps.ConversationLock takes
+    name = lease_name(thread)  # the one slack.deps.ConversationLock takes
     holder = f"prune:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     now = datetime.now(UTC)  # wall time: leases are operational, not domain time
     with runtime.uow() as uow:

@@ -2,10 +2,12 @@
 
 The HTTP front verifies an Events API callback, puts it in the store's inbox under
 its `event_id` (Slack's retries dedupe there, across replicas) and answers 200: no
-Bolt middleware, no model, no Slack call before the ack. `InboxWorker` claims jobs
-under a lease and runs each through a Bolt app that processes before it answers,
-so a job is finished only when its listener is done. A failed job is retried soon or
-given up on at once and the person told (`slack.inbox_failures` says which and why).
+Bolt middleware, no model, no Slack call before the ack. Button clicks whose work
+needs no modal go the same way, under the click's own key (`slack.clicks`).
+`InboxWorker` claims jobs under a lease and runs each through a Bolt app that
+processes before it answers, so a job is finished only when its listener is done. A
+failed job is retried soon or given up on at once and the person told
+(`slack.inbox_failures` says which and why).
 
 Leases are short (`ACCESS_AGENT_LEASE_SECONDS`, 30 s) and renewed by a heartbeat every
 third of a lease while the job runs, so a long turn keeps its job, and a worker that
@@ -34,11 +36,13 @@ from domain.ports import Job, NewJob
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
 from slack_app.web.metrics import Metrics
+from slack_app.worker import inbox_job
 from slack_app.worker.inbox_attempt import Attempts
 
 log = logging.getLogger(__name__)
 
 EVENT = "slack.event"
+CLICK = inbox_job.CLICK  # a block_actions payload (`slack.clicks`), stored as its JSON
 KEEP_DONE = timedelta(days=7)
 
 
@@ -75,9 +79,9 @@ class Intake:
         self._pending: list[tuple[NewJob, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def put(self, key: str, body: str, *, lane: str | None = None) -> bool:
+    async def put(self, key: str, body: str, *, lane: str | None = None, kind: str = EVENT) -> bool:
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending.append((NewJob(key, EVENT, body, lane), done))
+        self._pending.append((NewJob(key, kind, body, lane), done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all())
         return await done

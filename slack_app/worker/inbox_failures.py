@@ -6,8 +6,9 @@ over seven minutes made a genuine DM wait twelve minutes behind one that could n
 work. So failures are split by kind:
 
 * transient: the database or the network was briefly away (SQLAlchemy's operational
-  and interface errors, a dropped connection, a timeout, Slack's 429/5xx after our
-  own retries): the same job will likely work seconds later. It gets two quick
+  and interface errors, and psycopg's own from the PostgreSQL checkpointer's pool, a
+  dropped connection, a timeout, Slack's 429/5xx after our own retries): the same
+  job will likely work seconds later. It gets two quick
   retries, 2 s then 8 s, so its lane is held ~10 s at most beyond the attempts;
 * anything else (a payload the code cannot read, a bug) fails the same way every
   time: a poison, given up on at once.
@@ -33,8 +34,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from domain.ports import Job, MessageAt
 from domain.store.engine import unavailable
 from slack_app.slackapi import replies, retry
+from slack_app.worker.inbox_job import CLICK
 
 APOLOGY = "Sorry, something went wrong reading that message; please try again."
+CLICK_APOLOGY = "Sorry, something went wrong with that click; please try again."
 QUICK_RETRIES = (timedelta(seconds=2), timedelta(seconds=8))
 MAX_ATTEMPTS = len(QUICK_RETRIES) + 1
 MAX_CLAIMS = 5
@@ -57,12 +60,16 @@ def retry_in(job: Job, error: BaseException | None) -> timedelta | None:
 
 
 def dm_channel(job: Job) -> str | None:
-    """The DM a person wrote the job's message in (None for any other event, or a
-    payload too broken to tell): whom to apologise to."""
+    """The DM a person wrote the job's message in, or the clicker's user id (a DM to
+    them) for a click; None for any other event, or a payload too broken to tell: whom
+    to apologise to."""
     try:
         payload: Any = json.loads(job.payload)
     except ValueError:
         return None
+    if isinstance(payload, dict) and payload.get("type") == "block_actions":
+        user = (payload.get("user") or {}).get("id")
+        return user if isinstance(user, str) and user else None
     event = payload.get("event") if isinstance(payload, dict) else None
     if not isinstance(event, dict) or event.get("type") != "message":
         return None
@@ -74,8 +81,8 @@ def dm_channel(job: Job) -> str | None:
 
 
 async def apologize(client: AsyncWebClient, job: Job, reply: MessageAt | None) -> None:
-    """Tell the person their message failed: in place of its "Thinking…", or anew."""
-    apology = replies.text(APOLOGY)
+    """Tell the person their message or click failed: in place of its "Thinking…", or anew."""
+    apology = replies.text(CLICK_APOLOGY if job.kind == CLICK else APOLOGY)
     if reply is not None:
         await retry.notify(client.chat_update, channel=reply.channel, ts=reply.ts, **apology)
     elif (channel := dm_channel(job)) is not None:

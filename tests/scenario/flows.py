@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from domain.model.requests import AccessRequest
 from slack_app.blocks.ids import Action
-from slack_app.testing.slack_api import dm_channel
+from slack_app.testing.slack_api import Call, dm_channel
 from tests.scenario.harness import SlackHarness, button, has_action
 
 
@@ -61,12 +62,21 @@ def dm_to(h: SlackHarness, user: str, contains: str, *, count: int = 1) -> Messa
         lambda b: b.get("channel") == user and contains in b.get("text", ""),
         count=count,
     )
-    sent = [
-        c
-        for c in h.slack.all_calls("chat.postMessage")
-        if c.body.get("channel") == user and contains in c.body.get("text", "") and c.status == 200
-    ]
-    last = sent[-1]
+
+    def sent() -> list[Call]:  # answered: the fake records a call before it answers it
+        return [
+            c
+            for c in h.slack.all_calls("chat.postMessage")
+            if c.body.get("channel") == user
+            and contains in c.body.get("text", "")
+            and c.status == 200
+            and c.response
+        ]
+
+    deadline = time.monotonic() + 10
+    while len(sent()) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    last = sent()[-1]
     assert last.response["channel"] == dm_channel(user)
     return Message(last.response["channel"], last.response["ts"], last.body)
 

@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 from agent.retention import PruneReport
 from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
+from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
+from slack_app.listeners.card import GONE, NOTHING_TO_CANCEL
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import conversation
 from slack_app.settings import Settings
@@ -23,7 +25,7 @@ from slack_app.web.server import create_app
 from slack_app.worker.checkpoints import Janitor
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, requests_of, submit, updated
-from tests.scenario.harness import SlackHarness
+from tests.scenario.harness import SlackHarness, button
 
 ALEX = "U01ALEX"
 THREAD = conversation(TEAM, dm_channel(ALEX))
@@ -111,3 +113,19 @@ def test_the_store_is_pruned_at_start_up(tmp_path: Path, slack_api: FakeSlackAPI
                 break
             time.sleep(0.05)
         assert gauge(h, "access_agent_checkpoint_threads") == 0
+
+
+def test_the_card_of_a_pruned_conversation_is_gone_not_someone_elses(slack: SlackHarness) -> None:
+    """Pruned while its card still showed (idle past the retention): Submit and Cancel
+    say there is nothing left to act on, not that Alex is not the requester."""
+    h = slack
+    card = card_for(h, ALEX, "github write for 3 days")
+    deps_of(h).runner.graph.checkpointer.delete_thread(THREAD)
+    submit(h, ALEX, card)
+    assert h.slack.wait_for("chat.postEphemeral")[-1]["text"] == GONE
+    cancel = button(card.payload, Action.CANCEL)
+    h.click(ALEX, cancel, channel=card.channel, ts=card.ts)
+    assert h.slack.wait_for("chat.postEphemeral", count=2)[-1]["text"] == NOTHING_TO_CANCEL
+    assert requests_of(h, "alex.meyer@acme.test") == []
+    with h.runtime.uow() as uow:
+        assert "submit.refused" not in [e.action for e in uow.audit.since(0)]

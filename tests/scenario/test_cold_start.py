@@ -8,6 +8,7 @@ front's and the inbox worker's) shares that one answer, or the one call in fligh
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -106,3 +107,24 @@ def test_the_event_worker_shares_the_answer(cold: SlackHarness) -> None:
     home_event(cold)
     burst(cold)
     assert len(cold.slack.calls("auth.test")) == 1
+
+
+def test_the_app_gives_back_the_checkpoint_store_when_it_stops(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    """Run by uvicorn's factory there is no `serve` command around the app to close what
+    it holds: its lifespan does, once, however often `close` is called."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        slack_signing_secret=SECRET,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack_api.url,
+        model="offline",
+    )
+    app = create_app(settings)
+    saved = app.state.deps.runner.graph.checkpointer
+    with TestClient(app):
+        saved.conn.execute("SELECT 1")
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        saved.conn.execute("SELECT 1")
+    app.state.deps.close()  # `serve` closes them too: nothing happens twice

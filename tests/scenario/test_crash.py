@@ -1,6 +1,7 @@
 """Crash recovery: a real `access-agent serve` is killed with SIGKILL at points of a
-turn, restarted, and every DM it took in is answered exactly once, in the "Thinking…"
-message first posted for it, within a stated bound. (`access-agent worker` runs the
+turn and of a click, restarted, and every DM it took in is answered exactly once, in
+the "Thinking…" message first posted for it, and every click it acked is done once
+(one request, one decision, each DM sent once), within a stated bound. (`access-agent worker` runs the
 same `InboxWorker`; each process start costs seconds of CI, so serve's inline worker
 stands for both.)
 
@@ -28,16 +29,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from domain.store.engine import make_engine
 from domain.store.uow import SqlUnitOfWork
+from slack_app.blocks.ids import Action
 from slack_app.slackapi.replies import THINKING
 from slack_app.testing.openai_server import Behaviour, FakeOpenAIServer, reply
 from slack_app.testing.signing import SECRET, sign
 from slack_app.testing.slack_api import FakeSlackAPI
+from tests.scenario.harness import button, has_action
 from tests.scenario.test_serve_cli import _free_port
 
 LEASE_SECONDS = 2
@@ -122,6 +126,33 @@ class App:
         ts = int(time.time())
         headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(ts)}
         headers["X-Slack-Signature"] = sign(body, ts)
+        answer = httpx.post(f"{self.base}/slack/events", content=body, headers=headers, timeout=5)
+        assert answer.status_code == 200, answer.text
+
+    def click(
+        self, user: str, element: dict[str, Any], *, at: tuple[str, str], **state: Any
+    ) -> None:
+        """A block_actions click on `element` in the message `at` (channel, ts)."""
+        channel, ts = at
+        action = {"type": "button", "action_id": element["action_id"], "block_id": "b"}
+        action |= {"value": element.get("value"), "action_ts": f"{time.time():.6f}"}
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T01ACME"},
+            "user": {"id": user, "team_id": "T01ACME"},
+            "trigger_id": f"trig.{time.time_ns()}",
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+            "channel": {"id": channel},
+            "state": {"values": state},
+            "actions": [action],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        ts_now = int(time.time())
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        headers |= {
+            "X-Slack-Request-Timestamp": str(ts_now),
+            "X-Slack-Signature": sign(body, ts_now),
+        }
         answer = httpx.post(f"{self.base}/slack/events", content=body, headers=headers, timeout=5)
         assert answer.status_code == 200, answer.text
 
@@ -214,3 +245,84 @@ def test_serve_killed_mid_turn_and_after_its_reply_answers_each_dm_once(
 def app_idle(tmp_path: Path) -> bool:
     with SqlUnitOfWork(make_engine(f"sqlite:///{tmp_path / 'app.db'}")) as uow:
         return uow.inbox.waiting(datetime.now(UTC)) == 0
+
+
+def dms(slack_api: FakeSlackAPI, user: str, contains: str) -> list[dict[str, Any]]:
+    """The bot's DMs to `user` (by user id, as `notify` sends them) mentioning `contains`."""
+    posted = slack_api.calls("chat.postMessage")
+    return [b for b in posted if b.get("channel") == user and contains in str(b.get("text"))]
+
+
+def audit_actions(tmp_path: Path, rid: str) -> list[str]:
+    with SqlUnitOfWork(make_engine(f"sqlite:///{tmp_path / 'app.db'}")) as uow:
+        return [e.action for e in uow.audit.for_request(rid)]
+
+
+def requests_of(tmp_path: Path, person: str) -> list[str]:
+    with SqlUnitOfWork(make_engine(f"sqlite:///{tmp_path / 'app.db'}")) as uow:
+        return [r.id for r in uow.requests.by_requester(person)]
+
+
+def test_serve_killed_after_a_submit_and_an_approve_click_does_each_once(
+    tmp_path: Path, slack_api: FakeSlackAPI, model: GatedModel
+) -> None:
+    """Each click is killed after its effect was committed, while Slack holds the first
+    message the click sends (the receipt; the approver's copy of the decision): the
+    restarted process finishes the click within BOUND, sending what the dead one had not
+    and nothing twice."""
+    app = app_env(tmp_path, slack_api, model, ACCESS_AGENT_MODEL="offline")
+    try:
+        app.start()
+        app.dm("U01ALEX", "github write for 3 days", "EvCLICK1")
+        is_card = has_action(Action.SUBMIT)
+        card = slack_api.wait_for("chat.update", is_card, timeout=BOUND)[-1]
+        updates = len(slack_api.calls("chat.update"))
+        slack_api.hold("chat.update")  # the receipt reaches Slack; the app never hears back
+        reason = {"type": "static_select", "selected_option": {"value": "New project"}}
+        submit = button(card, Action.SUBMIT)
+        app.click(
+            "U01ALEX",
+            submit,
+            at=(card["channel"], card["ts"]),
+            **{Action.REASON_SELECT: {Action.REASON_SELECT: reason}},
+        )
+        wait_until(lambda: len(slack_api.calls("chat.update")) > updates, BOUND, "receipt sent")
+        app.kill()  # 1: after the submission, before the receipt was answered
+
+        slack_api.release("chat.update")
+        up = app.start()
+        (rid,) = requests_of(tmp_path, "alex.meyer@acme.test")
+        done = wait_until(lambda: dms(slack_api, "U01DANA", rid), BOUND, "approver asked")
+        assert done - up <= BOUND
+        receipts = [u for u in slack_api.calls("chat.update") if u["ts"] == card["ts"]][1:]
+        assert len({r["text"] for r in receipts}) == 1 and rid in receipts[0]["text"], receipts
+        (ask,) = [
+            c
+            for c in slack_api.all_calls("chat.postMessage")
+            if c.body in dms(slack_api, "U01DANA", rid)
+        ]
+
+        slack_api.hold("chat.update")  # Dana's copy shows the decision: held again
+        at = (str(ask.response["channel"]), str(ask.response["ts"]))
+        app.click("U01DANA", button(ask.body, Action.APPROVE), at=at)
+        wait_until(
+            lambda: any(u["ts"] == at[1] for u in slack_api.calls("chat.update")),
+            BOUND,
+            "copy updated",
+        )
+        app.kill()  # 2: after the decision, before its messages were sent
+
+        slack_api.release("chat.update")
+        up = app.start()
+        done = wait_until(lambda: dms(slack_api, "U01ALEX", rid), BOUND, "Alex told")
+        assert done - up <= BOUND
+        wait_until(lambda: app_idle(tmp_path), BOUND, "every job finished")
+    finally:
+        app.stop()
+    assert requests_of(tmp_path, "alex.meyer@acme.test") == [rid]  # one request
+    assert len(dms(slack_api, "U01DANA", rid)) == 1  # Dana asked once
+    assert len(dms(slack_api, "U01ALEX", rid)) == 1  # Alex told once
+    actions = audit_actions(tmp_path, rid)
+    assert actions.count("request.submitted") == 1 and actions.count("step.approved") == 1, actions
+    with SqlUnitOfWork(make_engine(f"sqlite:///{tmp_path / 'app.db'}")) as uow:
+        assert uow.inbox.dead().count == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -12,13 +13,16 @@ from typing import Any
 
 import pytest
 
-from domain.ports import FixedClock
+from domain.ports import FixedClock, NewJob
+from domain.store.engine import make_engine
+from domain.store.uow import SqlUnitOfWork
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
 from slack_app.cli.serve import socket_handler
 from slack_app.settings import Settings
 from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.worker import inbox
 from tests.scenario.harness import has_action
 from tests.scenario.socket_server import FakeSocketMode
 
@@ -110,3 +114,41 @@ def test_a_redelivered_event_gets_one_turn_and_one_reply(
     ]
     assert len(slack_api.calls("chat.postMessage")) == 1  # one "Thinking…": one turn
     assert len(slack_api.calls("chat.update")) == 1  # one answer (the card)
+
+
+def test_an_event_a_dead_socket_process_took_in_is_done_once_by_the_next(
+    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """Socket Mode stores each event in the inbox before acking it, like `serve`: an
+    event acked by a process that died before its turn (here, put in the inbox as that
+    process would have) is done by this one's worker, and Slack's redelivery of it
+    finds the inbox key and changes nothing."""
+    payload = json.dumps(dm_envelope("EvSOCKLEFT", "env-1")["payload"])
+    with SqlUnitOfWork(make_engine(f"sqlite:///{tmp_path / 'app.db'}")) as uow:
+        job = NewJob("slack:event:EvSOCKLEFT", inbox.EVENT, payload, "slack:T01ACME:D01ALEX")
+        uow.inbox.put_many([job], datetime.now(UTC))
+        uow.commit()
+    slack_api.wait_for("chat.update", has_action(Action.SUBMIT), timeout=20)
+    socket_mode.push(dm_envelope("EvSOCKLEFT", "env-2", retry=1))
+    deadline = time.monotonic() + 20
+    while not socket_mode.acks and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(SETTLE)
+    assert [a.get("envelope_id") for a in socket_mode.acks] == ["env-2"]
+    assert len(slack_api.calls("chat.postMessage")) == 1  # one turn
+    assert len(slack_api.calls("chat.update")) == 1
+
+
+def test_a_malformed_event_is_acked_and_reaches_no_listener(
+    socket_mode: FakeSocketMode, slack_api: FakeSlackAPI
+) -> None:
+    envelope = dm_envelope("EvSOCKBAD", "env-bad")
+    envelope["payload"]["event"]["channel"] = 42  # not a channel id: the shape says no
+    socket_mode.push(envelope)
+    socket_mode.push(dm_envelope("EvSOCKGOOD", "env-good"))  # the connection goes on
+    slack_api.wait_for("chat.update", has_action(Action.SUBMIT), timeout=20)
+    deadline = time.monotonic() + 20
+    while len(socket_mode.acks) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert {a.get("envelope_id") for a in socket_mode.acks} == {"env-bad", "env-good"}
+    assert len(slack_api.calls("chat.postMessage")) == 1  # only the good one's turn

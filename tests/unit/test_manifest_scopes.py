@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from slack_sdk.web.async_client import AsyncWebClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,10 @@ CALL = re.compile(r"\bclient\.([a-z]+_[A-Za-z]+)\b")
 
 
 def used_methods() -> set[str]:
-    return {m for f in (ROOT / "slack_app").rglob("*.py") for m in CALL.findall(f.read_text())}
+    """Web API methods named in slack_app (the client's own attributes, such as its
+    base_url, are not methods of its class)."""
+    named = {m for f in (ROOT / "slack_app").rglob("*.py") for m in CALL.findall(f.read_text())}
+    return {m for m in named if callable(getattr(AsyncWebClient, m, None))}
 
 
 def manifest() -> dict[str, Any]:

@@ -181,3 +181,16 @@ def test_a_later_message_is_understood_again_after_a_structured_start() -> None:
     r.cancel(T, ALEX)
     assert r.send(T, ALEX, "github write for a day").kind == "proposal"
     assert len(model.seen) == 1  # a fresh message goes through the model again
+
+
+def test_cancel_closes_an_open_question() -> None:
+    """Cancel (the Slack button, `/cancel` in the chat) while a question is open ends
+    the conversation: it does not ask the question again."""
+    r, model = runner(
+        {"action": "request", "access_like": "person", "reference": "Priya", "duration": "1 week"}
+    )
+    assert r.send(T, ALEX, "same access as Priya for a week").kind == "clarify"
+    cancelled = r.cancel(T, ALEX)
+    assert cancelled is not None and cancelled.kind == "cancelled", cancelled
+    assert r.waiting_for(T) is None and not r.state(T).get("question")
+    assert len(model.seen) == 1  # the model was not asked to read "cancel"
