@@ -2,7 +2,8 @@
 
 Operators grep and index JSON: each line has `ts`, `level`, `logger`, `msg` and
 whichever ids are bound where it was logged — `http_request` (one per HTTP request to
-`serve`, kept with an inbox job so the worker that does the job logs it too), `event`
+`serve`; for an event or click taken into the inbox it is derived from the job's key, so
+the worker that does the job logs the same id), `event`
 (Slack's event_id), `conversation` (the agent thread), `access_request`, `job`.
 
     with bound(event=event_id, conversation=thread):
@@ -16,8 +17,10 @@ gives the same fields as `key=value` pairs for a terminal.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,6 +41,15 @@ def bound(**ids: str | None) -> Iterator[None]:
         yield
     finally:
         _IDS.reset(token)
+
+
+def request_id(job_key: str | None = None) -> str:
+    """The id of one request to `serve`. For work taken into the inbox it is derived from
+    the job's key, so the worker that does the job (another process, maybe after a
+    restart) logs the same id without storing anything more; otherwise it is random."""
+    if job_key is None:
+        return uuid.uuid4().hex[:16]
+    return hashlib.sha256(job_key.encode()).hexdigest()[:16]
 
 
 def current() -> dict[str, str]:

@@ -24,6 +24,7 @@ from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, State
 from domain.usecases.decisions import Changes, eligible
+from slack_app import logs
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action
 from slack_app.listeners import home
@@ -155,6 +156,22 @@ async def decide_click(
     """`again`: an inbox job's later attempt (plain Approve), whose earlier one may have
     died after the decision and before the messages that follow it: those are then
     finished (`notify.after_decision`), not answered with "already decided"."""
+    with logs.bound(access_request=rid):
+        await _decide_click(
+            deps, body, rid, approved=approved, comment=comment, changes=changes, again=again
+        )
+
+
+async def _decide_click(
+    deps: SlackDeps,
+    body: dict[str, Any],
+    rid: str,
+    *,
+    approved: bool,
+    comment: str,
+    changes: Changes | None,
+    again: bool,
+) -> None:
     person = await acting_person(deps, body)
     request = await blocking(_load, deps, rid)
     if person is None or request is None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from agent.runner import thread_id
 from domain.model.org import Person
+from slack_app import logs
 from slack_app.blocks.kit import Block
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.records import MessageRef
@@ -32,7 +33,7 @@ async def blocking(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 async def agent_turn(deps: SlackDeps, fn: Callable[[], T]) -> T:
     """Run an agent turn (it waits on the model, seconds) on the turn threads, so the
     default threads stay free for the quick store work every click and event needs."""
-    return await asyncio.get_running_loop().run_in_executor(deps.turns, fn)
+    return await asyncio.get_running_loop().run_in_executor(deps.turns, logs.in_context(fn))
 
 
 def conversation(team: str, channel: str) -> str:

@@ -21,6 +21,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from agent.runner import Reply
 from domain.model.directory import Directory
 from domain.ports import MessageAt
+from slack_app import logs
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
 from slack_app.listeners.records import MessageRef
@@ -125,9 +126,22 @@ async def _turn(
     run: Callable[[], Reply],
     job: JobRun | None = None,
 ) -> MessageRef | None:
+    with logs.bound(conversation=thread):
+        return await _turn_bound(deps, thread, channel, person_id, run, job)
+
+
+async def _turn_bound(
+    deps: SlackDeps,
+    thread: str,
+    channel: str,
+    person_id: str,
+    run: Callable[[], Reply],
+    job: JobRun | None,
+) -> MessageRef | None:
     posted = await _placeholder(deps, channel, person_id, job)
     async with deps.conversation_lock(thread):
         payload = await _answer(deps, thread, run)
+        log.info("turn answered")
         ref = posted
         if posted is None:  # the placeholder never made it: send the answer on its own
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)

@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agent.runner import AgentRunner
 from domain.ports import NewJob
 from domain.store.engine import ping
+from slack_app import logs
 from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
 from slack_app.listeners.deps import SlackDeps, build_deps
@@ -135,7 +136,8 @@ class SlackFront:
         self.bolt, self.intake, self.worker = bolt, intake, worker
 
     async def answer(self, request: Request) -> Response:
-        checked = await self._checked(request)
+        with logs.bound(http_request=logs.request_id()):
+            checked = await self._checked(request)
         if isinstance(checked, Response):
             return checked
         return await self._route(checked, request)
@@ -158,6 +160,10 @@ class SlackFront:
             return JSONResponse({"error": "malformed payload"}, status_code=400)
 
     async def _route(self, payload: payloads.Payload, request: Request) -> Response:
+        with logs.bound(http_request=logs.request_id(), event=payload.data.get("event_id")):
+            return await self._route_bound(payload, request)
+
+    async def _route_bound(self, payload: payloads.Payload, request: Request) -> Response:
         if payload.kind == "event_callback":
             return await take_event(self.intake, self.worker, payload.data, payload.text)
         if clicks.durable(payload.data):
@@ -187,6 +193,12 @@ async def take_click(
 
 
 async def take(intake: inbox.Intake, worker: inbox.InboxWorker | None, job: NewJob) -> Response:
+    with logs.bound(http_request=logs.request_id(job.key), job=job.key):
+        log.info("taking in %s", job.kind)
+        return await _take(intake, worker, job)
+
+
+async def _take(intake: inbox.Intake, worker: inbox.InboxWorker | None, job: NewJob) -> Response:
     try:
         fresh = await intake.put(job.key, job.payload, lane=job.lane, kind=job.kind)
     except Exception as exc:  # Slack retries an event after a 5xx; a click is shown failed

@@ -5,6 +5,7 @@ heartbeat keeps renewing, then finished, retried soon, or given up on with an ap
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 
 from domain.ports import Job
+from slack_app import logs
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.edge import blocking
 from slack_app.web.metrics import Metrics
@@ -48,6 +50,12 @@ class Attempts:
             run.error = error
 
     async def run(self, job: Job) -> None:
+        ids = {"http_request": logs.request_id(job.key), "job": job.key}
+        with logs.bound(**ids, event=_event_id(job.payload)):
+            log.info("inbox job: attempt %d", job.attempts)
+            await self._run_job(job)
+
+    async def _run_job(self, job: Job) -> None:
         run = JobRun.of(job)
         if job.attempts > MAX_CLAIMS:  # each worker that ran it died: do not run it again
             failed: str | None = f"abandoned: claimed {job.attempts} times, never settled"
@@ -126,3 +134,12 @@ class Attempts:
             uow.commit()
         self.metrics.inbox_job(outcome)
         return outcome == "dead"
+
+
+def _event_id(payload: str) -> str | None:
+    """Slack's event_id, for the log lines (the payload was checked when it came in)."""
+    try:
+        event_id = json.loads(payload).get("event_id")
+    except (ValueError, AttributeError):
+        return None
+    return str(event_id) if event_id else None
