@@ -3,8 +3,9 @@
 Submission is the requester's own act (their click on the confirmation card). The
 draft is checked again here against the current org, whatever the card said:
 who may ask for whom, requestable and not already held, nothing already pending,
-a known reason, an end in the future. Items are grouped by approval route, and each
-group becomes one request with one linear chain of steps.
+a known reason, an end in the future and within every cap on each item. Items are
+grouped by approval route, and each group becomes one request with one linear chain
+of steps.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import DomainError, NotAllowed
 from domain.ids import key
+from domain.model.caps import cap_for
 from domain.model.directory import Directory
+from domain.model.durations import end_after
 from domain.model.lifecycle import load, record, transition
 from domain.model.policy import RouteStep, approval_route, check_on_behalf
 from domain.model.requests import (
@@ -113,6 +116,23 @@ def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: dateti
     }
     for item in draft.items:
         _check_item(directory, draft, item, held, pending)
+    if draft.kind is RequestKind.GRANT:
+        _check_caps(directory, draft, now)
+
+
+def _check_caps(directory: Directory, draft: Draft, now: datetime) -> None:
+    """Each item's caps, counted from now: what the card said is a wish (rule 8). The
+    card counted from when it was shown, a moment earlier, so a card the rules allowed
+    still passes."""
+    for item in draft.items:
+        ids = [item.entitlement_id]
+        cap = cap_for(directory, ids, permanent=draft.end is None, now=now)
+        if cap is None:
+            continue
+        if draft.end is None:
+            raise DomainError(f"{cap.describe()}: it can't be permanent", code="over_cap")
+        if draft.end > end_after(cap.length, now=now, tz=directory.timezone):
+            raise DomainError(f"{cap.describe()}: the end is past it", code="over_cap")
 
 
 def _check_item(

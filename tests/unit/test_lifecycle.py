@@ -132,6 +132,12 @@ def test_items_with_different_routes_become_separate_requests(
         (draft("github:write", reason="Because"), "bad_reason"),
         (draft("github:write", end_days=-1), "end_in_past"),
         (draft("github:write", beneficiary=PRIYA), "not_your_report"),
+        # caps (AWS Production P14D, GitHub Admin P30D, the org P180D for temporary access)
+        (draft("aws-prod:read-only", identity="new", end_days=365), "over_cap"),
+        (draft("aws-prod:read-only", identity="new", end_days=None), "over_cap"),
+        (draft("github:admin", end_days=31), "over_cap"),
+        (draft("github:write", "github:admin", end_days=None), "over_cap"),
+        (draft("github:write", end_days=181), "over_cap"),
     ],
 )
 def test_submission_rechecks_the_draft(
@@ -142,6 +148,21 @@ def test_submission_rechecks_the_draft(
         submit(uow=uow, directory=directory(uow), draft=d, actor=ALEX, clock=clock)
     assert err.value.code == code
     assert actions(uow) == []
+
+
+def test_a_draft_within_every_cap_is_submitted(
+    env: tuple[InMemoryUnitOfWork, FixedClock],
+) -> None:
+    uow, clock = env
+    for d in (
+        draft("aws-prod:read-only", identity="new", end_days=14),
+        draft("github:admin", end_days=29),  # 30 local days end an hour early: DST on 29 March
+        draft("github:write", end_days=None),  # the org's cap is on temporary access only
+    ):
+        made = submit(uow=uow, directory=directory(uow), draft=d, actor=ALEX, clock=clock)
+        assert made and all(r.state is State.SUBMITTED for r in made)
+        for r in made:  # so the next draft is not "already pending"
+            cancel(uow=uow, request_id=r.id, actor=ALEX, clock=clock)
 
 
 def test_already_pending_is_refused(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
