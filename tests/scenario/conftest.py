@@ -25,6 +25,11 @@ NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # Wednesday 16:00 in Berlin
 
 @pytest.fixture
 def slack(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
+    yield from started_app(tmp_path, slack_api)
+
+
+def started_app(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
+    """The whole app against `slack_api`, started (lifespan run) and stopped after."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'app.db'}",
         slack_signing_secret=SECRET,

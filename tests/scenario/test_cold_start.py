@@ -18,15 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.ports import FixedClock
-from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
-from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings
 from slack_app.testing.signing import SECRET
 from slack_app.testing.slack_api import FakeSlackAPI
 from slack_app.web.server import create_app
-from tests.scenario.conftest import NOW
+from tests.scenario.conftest import started_app
 from tests.scenario.harness import SlackHarness
 
 BURST = 50
@@ -37,28 +34,14 @@ SLOW = 0.5  # seconds Slack takes to answer auth.test
 def cold(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
     """The whole app, started against a Slack whose auth.test is slow."""
     slack_api.slow("auth.test", SLOW)
-    yield from _started(tmp_path, slack_api)
+    yield from started_app(tmp_path, slack_api)
 
 
 @pytest.fixture
 def slack_down_at_start(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
     slack_api.slow("auth.test", SLOW)
     slack_api.fail_once("auth.test", 500)
-    yield from _started(tmp_path, slack_api)
-
-
-def _started(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}",
-        slack_signing_secret=SECRET,
-        slack_bot_token="xoxb-test",
-        slack_api_url=slack_api.url,
-        model="offline",
-    )
-    runtime = build_runtime(settings, clock=FixedClock(NOW))
-    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
-    with TestClient(app) as http:
-        yield SlackHarness(http, slack_api, runtime)
+    yield from started_app(tmp_path, slack_api)
 
 
 def burst(h: SlackHarness) -> list[int]:
