@@ -13,6 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.model.directory import Directory
+from domain.model.requests import AccessRequest
 
 
 class PendingLookup:
@@ -26,12 +27,25 @@ class PendingLookup:
         return set()
 
 
+class RequestLookup:
+    """Requests in the store, for read-only answers ("what's pending?") and for
+    withdrawing or extending. The default knows of none; the store supplies a real one."""
+
+    def open_involving(self, person_id: str) -> list[AccessRequest]:
+        """Open requests the person made or is the beneficiary of, oldest first."""
+        return []
+
+    def get(self, request_id: str) -> AccessRequest | None:
+        return None
+
+
 @dataclass(frozen=True)
 class ToolContext:
     directory: Directory
     requester_id: str
     now: datetime
     pending: PendingLookup = field(default_factory=PendingLookup)
+    requests: RequestLookup = field(default_factory=RequestLookup)
 
 
 class ToolModel(BaseModel):
