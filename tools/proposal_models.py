@@ -13,7 +13,14 @@ from tools.base import Candidate, ToolModel
 from tools.duration import DurationOutput
 
 Slot = Literal[
-    "beneficiary", "kind", "access_like", "reference", "entitlements", "identity", "duration"
+    "beneficiary",
+    "kind",
+    "access_like",
+    "reference",
+    "entitlements",
+    "identity",
+    "duration",
+    "request",
 ]
 AccessLike = Literal["person", "job_title", "role", "custom"]
 
@@ -84,7 +91,7 @@ class Problem(ToolModel):
 
 class Proposal(ToolModel):
     status: Literal["ready", "needs_input", "refused"]
-    kind: Literal["grant", "revoke"] = "grant"
+    kind: Literal["grant", "revoke", "extend"] = "grant"
     requester: PersonRef
     beneficiary: PersonRef | None = None
     access_like: AccessLikeRef | None = None

@@ -164,9 +164,33 @@ def receipt(
         header(f"Request{plural} submitted"),
         *lines_block(lines, max_blocks=40, more="more requests"),
         context("I'll message you here when each step is decided."),
+        *withdraw_buttons(requests),
     ]
     text = "Submitted: " + "; ".join(f"{r.id}, {facts.progress(directory, r)}" for r in requests)
     return message(blocks, text)
+
+
+def withdraw_buttons(requests: list[AccessRequest]) -> list[Block]:
+    """A Cancel button per request still waiting for approval (none when no request
+    can be withdrawn). The block id names every request on the receipt, so a click
+    can redraw it."""
+    open_ = [r for r in requests if r.state.value in ("submitted", "approved")]
+    if not open_:
+        return []
+    one = len(requests) == 1
+    buttons = [
+        button(
+            "Cancel request" if one else f"Cancel {r.id}",
+            pack(Action.WITHDRAW, str(n)),
+            r.id,
+            style="danger",
+            ask=confirm(
+                f"Cancel {r.id}?", "The approvers are told it was withdrawn.", yes="Cancel it"
+            ),
+        )
+        for n, r in enumerate(open_)
+    ]
+    return [actions(*buttons, block_id=pack(Action.RECEIPT, *(r.id for r in requests)))]
 
 
 def _receipt_line(r: AccessRequest, directory: Directory, asked: Mapping[int, str]) -> str:

@@ -39,6 +39,10 @@ class Action(StrEnum):
     TASK_FAILED = "task_failed"
     TASK = "task"  # block_id prefix: task|<request id>
     PICK_APPROVER = "pick_approver"  # reserved: whom to notify first in a multi-approver step
+    # after submitting (receipt, App Home, the "ends soon" notice)
+    WITHDRAW = "withdraw"  # value: request id; the requester takes back an open request
+    RECEIPT = "receipt"  # block_id prefix: receipt|<request id>|... (the receipt's requests)
+    EXTEND = "extend"  # value: request id; starts a conversation asking until when
     # App Home
     HOME_REQUEST_ACCESS = "home_request_access"
     OPEN_REQUEST = "open_request"

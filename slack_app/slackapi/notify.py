@@ -158,3 +158,12 @@ async def after_decision(
             await blocking(claim, deps.runtime, told)
     await approvers(deps, request, directory, again=again)
     await owners(deps, request, directory, again=again)
+
+
+async def withdrawn(deps: SlackDeps, request: AccessRequest) -> None:
+    """Every approver's copy of a withdrawn request says so, and loses its buttons."""
+    directory = await blocking(deps.runtime.directory)
+    refs = await blocking(messages, deps.runtime, APPROVER_DM, request.id)
+    payload = decided_dm(request, directory)
+    for ref in refs:
+        await update(deps, ref, payload)
