@@ -22,7 +22,7 @@ from domain.model.caps import cap_for
 from domain.model.directory import Directory
 from domain.model.durations import end_after
 from domain.model.lifecycle import load, record, transition
-from domain.model.policy import RouteStep, approval_route, check_on_behalf
+from domain.model.policy import RouteStep, approval_route, check_on_behalf, check_revoke
 from domain.model.requests import (
     AccessLikeKind,
     AccessRequest,
@@ -102,7 +102,11 @@ def submit(
 
 
 def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: datetime) -> None:
-    check_on_behalf(directory, draft.requester, draft.beneficiary)
+    if draft.kind is RequestKind.REVOKE:
+        apps = sorted({i.app_id for i in draft.items})
+        check_revoke(directory, draft.requester, draft.beneficiary, apps)
+    else:
+        check_on_behalf(directory, draft.requester, draft.beneficiary)
     if draft.reason not in directory.reasons:
         raise DomainError(
             f'"{draft.reason}" is not one of the reasons: ' + ", ".join(directory.reasons),
