@@ -17,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 class RequestKind(StrEnum):
     GRANT = "grant"
     REVOKE = "revoke"
+    EXTEND = "extend"  # a new end for temporary grants the beneficiary holds
+
+
+TIMED_KINDS = frozenset({RequestKind.GRANT, RequestKind.EXTEND})  # fulfilled: access to expire
 
 
 class AccessLikeKind(StrEnum):
@@ -59,6 +63,7 @@ class ItemStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     REMOVED = "removed"
+    EXTENDED = "extended"  # a later extension request now holds this grant (and its end)
 
 
 NEW_ACCOUNT = "new"

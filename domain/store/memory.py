@@ -18,7 +18,7 @@ from typing import Self
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.ids import key
 from domain.model.org import HeldGrant, Identity, OrgData
-from domain.model.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
+from domain.model.requests import OPEN_STATES, TIMED_KINDS, AccessRequest, AuditEvent, State
 from domain.ports import (
     AuditLog,
     DeadJobs,
@@ -121,7 +121,7 @@ class _Requests:
             r
             for r in self._all()
             if r.state is State.FULFILLED
-            and r.kind is RequestKind.GRANT
+            and r.kind in TIMED_KINDS
             and r.end is not None
             and r.end <= now
         ]

@@ -38,8 +38,8 @@ def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list
             )
         except (InvalidTransition, ConcurrentUpdate):
             continue  # another process expired or revoked it since we read the list
-        if request is not None:
-            done.append(request)
+        if request is not None and any(i.status is ItemStatus.REMOVED for i in request.items):
+            done.append(request)  # one whose every item was extended ends without a notice
     return done
 
 

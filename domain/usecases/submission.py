@@ -21,6 +21,7 @@ from domain.ids import key
 from domain.model.caps import cap_for
 from domain.model.directory import Directory
 from domain.model.durations import end_after
+from domain.model.extension import check_extension
 from domain.model.lifecycle import load, record, transition
 from domain.model.policy import RouteStep, approval_route, check_on_behalf, check_revoke
 from domain.model.requests import (
@@ -120,7 +121,9 @@ def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: dateti
     }
     for item in draft.items:
         _check_item(directory, draft, item, held, pending)
-    if draft.kind is RequestKind.GRANT:
+    if draft.kind is RequestKind.EXTEND:
+        check_extension(directory, draft.beneficiary, draft.items, draft.end, now)
+    if draft.kind is not RequestKind.REVOKE:
         _check_caps(directory, draft, now)
 
 
@@ -153,7 +156,7 @@ def _check_item(
     is_held = ent.id in held
     if draft.kind is RequestKind.GRANT and is_held:
         raise DomainError(f"{app.name} {ent.name} is already held", code="already_held")
-    if draft.kind is RequestKind.REVOKE and not is_held:
+    if draft.kind is not RequestKind.GRANT and not is_held:
         raise DomainError(f"{app.name} {ent.name} is not held", code="not_held")
     if ent.id in pending:
         raise DomainError(
@@ -170,7 +173,7 @@ def _check_item(
                 f'"{item.identity_id}" is not an account of the beneficiary in {app.name}',
                 code="bad_identity",
             )
-    elif not app.can_create_accounts or draft.kind is RequestKind.REVOKE:
+    elif not app.can_create_accounts or draft.kind is not RequestKind.GRANT:
         raise DomainError(
             f"{app.name} cannot create a new account from a request", code="no_account"
         )
