@@ -56,7 +56,7 @@ def test_extension_moves_the_end_only_once_approved_and_expiry_follows(env) -> N
     assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
     assert "github:write" in directory(uow).held_by(ALEX, at=clock.now())
     with uow:
-        assert uow.requests.get(granted.id).state is State.EXPIRED  # type: ignore[union-attr]
+        assert uow.requests.get(granted.id).state is State.EXPIRED
     clock.advance(days=13)
     expired = expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock)
     assert [r.id for r in expired] == ["AR-EXT"]
