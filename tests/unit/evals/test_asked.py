@@ -73,7 +73,7 @@ def test_items_of_a_named_person_are_asked_for() -> None:
 
 
 def test_a_choice_the_user_answered_is_asked_for() -> None:
-    transcript = [
+    transcript: list[dict[str, Any]] = [
         {"role": "user", "text": "something for the docs"},
         {"role": "bot", "kind": "clarify", "text": "Which?", "choices": ["wiki:edit"]},
         {"role": "user", "text": "that one"},
