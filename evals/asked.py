@@ -19,7 +19,8 @@ An item on the final card was asked for when any of these holds:
   entitlement of the org has ("break glass", "pii reader");
 - it belongs to the reference the card is like (a person's grants, a role's or a job
   title's bundle) and that reference is named in the own words (a person by first name,
-  last name or id; a role or title by its name; the requester's own title by "my title",
+  last name or id; a role or title by its name or its initials ("SRE"); the requester's
+  own title by "my title",
   "my job", "my role"; the requester's manager by "my manager"); for a revoke card, a
   named beneficiary's own grants count the same way;
 - the bot offered it (or its app, or the reference it belongs to) as a choice in a
@@ -214,12 +215,18 @@ def _names_ref(directory: Directory, convo: Conversation, like: dict[str, Any], 
         return bool(manager and key(manager.id) == key(ref) and _said_mine(convo, _MY_MANAGER))
     if kind == "role":
         role = directory.role(ref)
-        return role is not None and w.any([role.name, role.id])
+        return role is not None and w.any([role.name, role.id, _initials(role.name)])
     if kind == "job_title":
         me = directory.person(convo.requester)
         mine = me is not None and key(me.title or "") == key(ref)
-        return w.has(ref) or (mine and _said_mine(convo, _MY_OWN_TITLE))
+        return w.any([ref, _initials(ref)]) or (mine and _said_mine(convo, _MY_OWN_TITLE))
     return False
+
+
+def _initials(name: str) -> str:
+    """ "Site Reliability Engineer" -> "sre" (names of one word have none)."""
+    words = tokens(name)
+    return "".join(t[0] for t in words) if len(words) > 2 else ""
 
 
 def _said_mine(convo: Conversation, pattern: re.Pattern[str]) -> bool:
