@@ -55,7 +55,8 @@ class DurationOutput(ToolModel):
         default=None, description="The tightest cap that applies (ISO-8601), even if not cut."
     )
     cap_source: str | None = Field(
-        default=None, description='The tightest cap in words: "AWS Production allows at most 14 days".'
+        default=None,
+        description='The tightest cap in words: "AWS Production allows at most 14 days".',
     )
     message: str = Field(default="", description="What to tell or ask the user.")
 

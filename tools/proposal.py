@@ -208,18 +208,26 @@ def _wanted(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> list[str] | No
             else f"There is nothing to request: {p.beneficiary.name} already has "
             f"everything {ref.label} has that can be requested here.",
         )
+    return _from_diff(ctx, inp, p, ref, list(diff.entitlements))
+
+
+def _from_diff(
+    ctx: ToolContext, inp: ProposalInput, p: Proposal, ref: AccessLikeRef, diff: list[str]
+) -> list[str] | None:
+    """All of the diff at once, narrowed by names or picked apps; over `MAX_AT_ONCE`
+    items, which apps first."""
     if inp.entitlements:
-        return _named(ctx, inp, p, pool=list(diff.entitlements))
-    if narrowed := in_apps(ctx, list(diff.entitlements), inp.apps):
+        return _named(ctx, inp, p, pool=diff)
+    if narrowed := in_apps(ctx, diff, inp.apps):
         return narrowed
-    if inp.select_all or len(diff.entitlements) <= MAX_AT_ONCE:
-        return list(diff.entitlements)
+    if inp.select_all or len(diff) <= MAX_AT_ONCE:
+        return diff
     _ask(
         p,
         "apps",
         "choose_apps",
-        f"{ref.label} has {len(diff.entitlements)} grants you don't. Which apps do you need?",
-        choices=app_choices(ctx, list(diff.entitlements)),
+        f"{ref.label} has {len(diff)} grants you don't. Which apps do you need?",
+        choices=app_choices(ctx, diff),
         multiple=True,
     )
     return None
