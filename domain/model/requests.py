@@ -147,3 +147,8 @@ class AuditEvent(_Model):
     action: str
     request_id: str | None = None
     data: dict[str, object] = Field(default_factory=dict)
+    seq: int | None = Field(
+        default=None, description="Place in the hash chain, in commit order (set by the store)"
+    )
+    prev_hash: str | None = Field(default=None, description="The previous row's hash")
+    hash: str | None = Field(default=None, description="SHA-256 of this row and prev_hash")
