@@ -265,13 +265,27 @@ class FulfillmentResult:
     identity_id: str | None = None
 
 
+class TransientConnectorError(Exception):
+    """The target could not be reached or asked us to come back later (network, 5xx,
+    429): the call may be retried with the same key. A permanent refusal is not an
+    exception but a `FulfillmentResult` with `Outcome.FAILED` and the target's message."""
+
+
 class Connector(Protocol):
-    """Carries out a grant or a revocation in the target application."""
+    """Carries out a grant or a revocation in the target application.
+
+    `key` names this one effect (stable across retries and restarts): a connector
+    whose target accepts an idempotency key passes it on, and every connector makes a
+    repeated call with the same key harmless (granting what is already granted is done)."""
 
     name: str
 
-    def grant(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
-    def revoke(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
+    def grant(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
+    def revoke(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
 
 
 class Connectors(Protocol):

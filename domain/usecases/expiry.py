@@ -124,7 +124,9 @@ def _take_away(
 
 def _revoke(connectors: Connectors, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
     try:
-        return connectors.for_app(item.app_id).revoke(request, item)
+        return connectors.for_app(item.app_id).revoke(
+            request, item, key=f"{request.id}:{item.entitlement_id}:revoke"
+        )
     except Exception as exc:  # a connector failure is an outcome: audited, retried next tick
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
 

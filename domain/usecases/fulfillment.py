@@ -9,6 +9,7 @@ to be idempotent for that reason.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
@@ -70,11 +71,19 @@ def _take(uow: UnitOfWork, request: AccessRequest, once: str, now: datetime) -> 
         raise Duplicate(f"request {request.id} is being fulfilled already")
 
 
-def _safe(act: object, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+def _safe(act: _Act, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
     try:
-        return act(request, item)  # type: ignore[operator, no-any-return]
+        return act(request, item, key=f"{request.id}:{item.entitlement_id}:{act.__name__}")
     except Exception as exc:  # a connector failure is an outcome, not a crash
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+
+
+class _Act(Protocol):
+    __name__: str
+
+    def __call__(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
 
 
 def _record_results(
