@@ -64,7 +64,7 @@ def _option(item: ProposedItem, p: Proposal, tz: ZoneInfo) -> Block:
     about = f"on {_account(item)}"
     own = own_end(item, p, tz)
     if own:
-        about += f" · {own}"
+        about += f" · {own}" + (" (capped)" if item.capped_by else "")
     return {
         "text": text,
         "value": item.entitlement_id[:MAX_OPTION_VALUE],
@@ -82,7 +82,7 @@ def _where(item: ProposedItem) -> str:
 
 def item_end(item: ProposedItem) -> datetime | None:
     """The item's own end (None: permanent)."""
-    return _when(getattr(item, "end", None))
+    return _when(item.end)
 
 
 def card_end(p: Proposal) -> datetime | None:
@@ -98,14 +98,14 @@ def own_end(item: ProposedItem, p: Proposal, tz: ZoneInfo) -> str | None:
 
 
 def cap_notes(p: Proposal, tz: ZoneInfo) -> list[str]:
-    """One note per item a cap of its own shortened: "AWS Production · Read-only ends
-    … : AWS Production allows at most 14 days." """
+    """A note per item a cap of its own shortened ("AWS Production · Read-only only
+    until end of …: AWS Production allows at most 14 days."), unless the card's
+    warnings name that cap already."""
     notes = []
     for item in p.items[: PER_GROUP * MAX_GROUPS]:
-        cap = getattr(item, "capped_by", None)
-        own = own_end(item, p, tz)
-        if cap and own:
-            notes.append(f"{item.label} {own.replace('until', 'only until', 1)}: {cap}.")
+        cap, own = item.capped_by, own_end(item, p, tz)
+        if cap and own and not any(cap in w for w in p.warnings):
+            notes.append(f"{item.label} only {own}: {cap}.")
     return notes
 
 

@@ -149,4 +149,6 @@ def access_like(directory: Directory, request: AccessRequest) -> str | None:
 
 
 def reason(request: AccessRequest) -> str:
-    return f"{request.reason} — “{request.comment}”" if request.comment else request.reason
+    """The org reason, and the justification as typed when it says more."""
+    words = request.comment
+    return f"{request.reason} — “{words}”" if words and words != request.reason else request.reason

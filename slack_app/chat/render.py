@@ -59,7 +59,7 @@ def summary(directory: Directory, r: AccessRequest) -> str:
     else:
         when = " permanently" if verb == "grant" else ""
     who = name(directory, r.beneficiary)
-    words = f" (“{r.comment}”)" if r.comment else ""
+    words = f" (“{r.comment}”)" if r.comment and r.comment != r.reason else ""
     return (
         f"{r.id}: {verb} {items(directory, r)} for {who}{when} — reason: {r.reason}{words}"
         f" — {progress(directory, r)}"
@@ -82,7 +82,7 @@ def card(p: Proposal, unticked: Collection[str], tz: ZoneInfo) -> str:
         lines.append(f"  {box} {n}. {item.label} on {item.identity_label}{flag}")
         own = card_items.own_end(item, p, tz)
         if own:
-            cap = getattr(item, "capped_by", None)  # TODO(merge conv-tools): item.capped_by
+            cap = item.capped_by
             lines.append(f"         {own}" + (f" ({cap})" if cap else ""))
     lines += _card_tail(p)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from slack_app.blocks.ids import Action, pack
 from slack_app.web.payload_shapes import BlockActions
 from tests.orgs import small_directory
 from tests.unit.blocks.samples import REASONS, THREAD, item, proposal
+from tests.unit.blocks.slack_limits import validate_message
 from tools.proposal_models import Proposal
 
 
@@ -55,6 +56,7 @@ def test_every_item_is_a_tick_box_and_all_start_ticked() -> None:
 
 def test_more_than_ten_items_go_in_groups_of_ten() -> None:
     card = confirmation_card(many(23), reasons=REASONS, thread=THREAD)
+    validate_message(card)
     assert [len(g["options"]) for g in boxes(card)] == [PER_GROUP, PER_GROUP, 3]
 
 
@@ -120,3 +122,52 @@ def test_a_tick_toggle_is_a_block_actions_payload_the_gate_accepts() -> None:
         ],
     }
     BlockActions.model_validate(payload)
+
+
+def capped_aws() -> Proposal:
+    """GitHub until the card's end (18 Mar); AWS cut to 6 Mar by its own cap."""
+    p = proposal(small_directory())
+    p.duration.end = "2026-03-18T23:00:00Z"  # type: ignore[union-attr]
+    p.items[0].end = "2026-03-18T23:00:00Z"
+    p.items[1].end = "2026-03-06T23:00:00Z"
+    p.items[1].capped_by = "AWS Production allows at most 2 days"
+    p.warnings = []
+    return p
+
+
+def test_an_item_ending_before_the_card_shows_its_end_and_cap() -> None:
+    d = small_directory()
+    card = confirmation_card(capped_aws(), reasons=REASONS, thread=THREAD, directory=d)
+    validate_message(card)
+    [group] = boxes(card)
+    github, aws = (o["description"]["text"] for o in group["options"])
+    assert github == "on alex-m"  # ends with the rest: no end of its own
+    assert aws == "on a new account · until end of Fri 6 Mar 2026 (capped)"
+    notes = [e["text"] for b in card["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert (
+        "AWS Production · Read-only only until end of Fri 6 Mar 2026: "
+        "AWS Production allows at most 2 days." in notes
+    )
+
+
+def test_the_cap_note_is_not_said_twice_when_a_warning_names_it() -> None:
+    p = capped_aws()
+    p.warnings = ["AWS Production allows at most 2 days, so AWS Production · Read-only ends …"]
+    card = confirmation_card(p, reasons=REASONS, thread=THREAD, directory=small_directory())
+    text = str(card["blocks"])
+    assert text.count("AWS Production allows at most 2 days") == 1
+
+
+def test_the_line_that_says_what_changed_heads_the_card() -> None:
+    p = proposal(small_directory())
+    card = confirmation_card(p, reasons=REASONS, thread=THREAD, changed="Removed <Snowflake>.")
+    assert card["blocks"][1] == {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "✏️ Removed &lt;Snowflake&gt;."},
+    }
+
+
+def test_the_justification_is_on_the_card_even_without_org_reasons() -> None:
+    p = proposal(small_directory())
+    card = confirmation_card(p, reasons=[], thread=THREAD)
+    assert "In your words: “payments migration" in str(card["blocks"])
