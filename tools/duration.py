@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -72,7 +73,7 @@ def duration(ctx: ToolContext, inp: DurationInput) -> DurationOutput:
     if unknown:
         return DurationOutput(status="error", message=f"Unknown entitlement ids: {unknown}.")
     try:
-        ask = parse_duration(inp.text, now=ctx.now, tz=d.timezone)
+        ask = parse_duration(_as_until(inp.text), now=ctx.now, tz=d.timezone)
     except DurationError as exc:
         return DurationOutput(status="error", message=exc.message)
     if ask is None:
@@ -103,6 +104,14 @@ def asked(out: DurationOutput) -> DurationAsk | None:
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# "make it end on 20 December", "ends by friday": an end, said as "until"
+_ENDS_ON = re.compile(r"\b(?:end|ends|ending)\s+(?:on|by)\b", re.IGNORECASE)
+
+
+def _as_until(text: str) -> str:
+    return _ENDS_ON.sub("until", text, count=1)
 
 
 def _missing(ctx: ToolContext, entitlement_ids: list[str]) -> DurationOutput:

@@ -24,6 +24,7 @@ from tools.find import (
     match_role,
     match_title,
 )
+from tools.identities import names_own_account
 from tools.proposal_apps import MAX_AT_ONCE, app_choices, in_apps
 from tools.proposal_ends import cap_warnings, set_ends
 from tools.proposal_items import place_items
@@ -68,6 +69,7 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
     if me is None or not me.active:
         raise Refused("unknown_requester", "I can't find you as an active person in this org.")
     p.beneficiary = _beneficiary(ctx, inp, p)
+    inp = _account_not_person(ctx, inp, p)
     p.reason_text = inp.justification or inp.reason
     p.reason = match_reason(d.reasons, inp.reason) or match_reason(d.reasons, inp.justification)
     wanted = _wanted(ctx, inp, p)
@@ -81,8 +83,25 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
         elif (ask := asked(p.duration)) is not None:
             set_ends(ctx, p, ask)
     if p.beneficiary is not None and p.items and not p.problems:
-        p.routes = _routes(ctx, p)
+        p.routes = routes(ctx, p)
     p.warnings = warnings(ctx, p)
+
+
+def _account_not_person(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> ProposalInput:
+    """ "use mokafor, not the admin account" read as access like a person "mokafor": the
+    words describe the beneficiary's own account, so they are an account hint."""
+    text = inp.reference or ""
+    if inp.access_like != "person" or p.beneficiary is None or not text.strip():
+        return inp
+    if not names_own_account(ctx.directory, p.beneficiary.id, text):
+        return inp
+    return inp.model_copy(
+        update={
+            "access_like": "custom" if inp.entitlements else None,
+            "reference": None,
+            "identity_hints": [*inp.identity_hints, text],
+        }
+    )
 
 
 def _person_ref(ctx: ToolContext, person_id: str) -> PersonRef:
@@ -318,7 +337,8 @@ def _duration_problem(d: DurationOutput) -> Problem:
     )
 
 
-def _routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
+def routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
+    """The card's items grouped by approval route; no approver for one refuses."""
     assert p.beneficiary is not None
     groups: dict[str, RouteGroup] = {}
     for item in p.items:

@@ -28,10 +28,13 @@ def set_ends(
         if item.entitlement_id not in keep:
             item.end = out.end
     loosest = max(p.items, key=_lateness)
-    p.duration = outs[loosest.entitlement_id]
+    before = p.duration
+    if not (loosest.entitlement_id in keep and before and before.end == loosest.end):
+        p.duration = outs[loosest.entitlement_id]  # else the card's end stays as it was
+    card_end = p.duration.end if p.duration else None
     for item in p.items:
         own = outs[item.entitlement_id]
-        differs = item.end != p.duration.end
+        differs = item.end != card_end
         item.capped_by = own.cap_source if differs and own.capped else None
 
 
