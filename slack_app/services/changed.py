@@ -1,7 +1,8 @@
-"""The one line a surface shows above a card drawn again after a change in words.
+"""What a surface shows above a card drawn again after a change in words.
 
-"Removed Snowflake · Analyst.", or what could not be read as a change: the agent's
-`Reply.changed`, else whatever its reply says before the card's own text.
+"Removed Snowflake · Analyst.", and what could not be read as a change ("Snowflake
+isn't on the card."): the words the agent's reply puts before the card's own text,
+else its `Reply.changed`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from agent.runner import Reply
 
 def changed_line(reply: Reply) -> str | None:
     said = getattr(reply, "changed", None)  # TODO(merge conv-graph): reply.changed
-    if isinstance(said, str) and said.strip():
-        return said.strip()
-    if reply.proposal is None:
-        return None
-    card = proposal_text(reply.proposal.model_dump())
-    lead = reply.text.removesuffix(card).strip() if reply.text.endswith(card) else ""
-    return lead or None
+    if reply.proposal is not None:
+        card = proposal_text(reply.proposal.model_dump())
+        lead = reply.text.removesuffix(card).strip() if reply.text.endswith(card) else ""
+        said = lead or said
+    return said.strip() if isinstance(said, str) and said.strip() else None

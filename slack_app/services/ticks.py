@@ -18,6 +18,7 @@ from slack_app.bootstrap import Runtime
 from slack_app.services.requests import StorePending
 from tools.base import ToolContext
 from tools.change_models import Change, ChangeOp
+from tools.changes import apply_changes
 from tools.proposal_models import Proposal
 
 NOTHING_TICKED = "Nothing is ticked on the card, so nothing was submitted: tick what you need."
@@ -48,8 +49,6 @@ def keep_ticked(runtime: Runtime, proposal: Proposal, ticked: Collection[str] | 
         raise DomainError(NOTHING_TICKED, code="nothing_ticked")
     if len(kept) == len(proposal.items):
         return proposal
-    from tools.changes import apply_changes  # TODO(merge conv-tools): top level
-
     ctx = tool_context(runtime, proposal.requester.id)
     result = apply_changes(ctx, proposal, [Change(op=ChangeOp.ONLY, items=kept)])
     if result.not_understood or result.proposal.status != "ready":
