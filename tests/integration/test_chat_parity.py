@@ -12,8 +12,12 @@ import pytest
 from domain.model.requests import AccessRequest, State
 from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
+from slack_app.blocks.approvals import approver_dm
+from slack_app.blocks.confirmation import receipt
 from slack_app.bootstrap import build_runtime
 from slack_app.chat.session import HELP, ChatSession
+from slack_app.services.requests import submit_proposal
+from slack_app.services.ticks import keep_ticked
 from slack_app.settings import Settings
 
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # Wednesday 16:00 in Berlin
@@ -169,3 +173,21 @@ def test_help_lists_the_new_commands(chat: tuple[ChatSession, list[str]]) -> Non
     assert out == HELP
     for command in ("/drop N", "/keep N", "/approve-changes ID"):
         assert command in HELP
+
+
+def test_the_justification_reaches_the_request_the_approver_and_the_receipt(
+    chat: tuple[ChatSession, list[str]],
+) -> None:
+    session, said = chat
+    run(session, said, THREE)
+    card = session.runner.confirmable(session.thread, ALEX)
+    assert card is not None
+    card.reason_text = "payments migration"  # as typed: "for the payments migration"
+    kept = keep_ticked(session.runtime, card, ["datadog:standard"])
+    assert kept.reason_text == "payments migration"  # unticking never drops it
+    [made] = submit_proposal(session.runtime, kept, actor=ALEX, reason="New project", key="k1")
+    assert made.comment == "payments migration"
+    d = session.runtime.directory()
+    step = made.steps[0].index
+    assert "“payments migration”" in str(approver_dm(made, d, step_index=step)["blocks"])
+    assert "“payments migration”" in str(receipt([made], d)["blocks"])
