@@ -23,6 +23,7 @@ class Action(StrEnum):
     CANCEL = "cancel"
     REASON_SELECT = "reason_select"  # block_id and action_id; the submit handler checks it
     CONFIRM_ACTIONS = "confirm_actions"  # block_id of Submit / Edit / Cancel
+    CARD_ITEMS = "card_items"  # the items' tick boxes: action_id, block_id card_items|<n>
     # clarification (message)
     CHOOSE_CANDIDATE = "choose_candidate"  # a button per choice, or one select per problem
     CHOOSE_SELECTED = "choose_selected"  # "Use selected" for a multi-choice problem

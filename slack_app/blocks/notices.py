@@ -9,7 +9,7 @@ raw here and escaped once, in `_notice`.
 from __future__ import annotations
 
 from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, ItemStatus
+from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, State
 from slack_app.blocks import facts
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.kit import Block, context, lines_block, message, section
@@ -91,6 +91,26 @@ def approved_with_changes(
         d,
         *_comment(step.comment),
     )
+
+
+def after_decision(
+    request: AccessRequest,
+    directory: Directory,
+    step: ApprovalStep,
+    *,
+    changed: bool,
+    asked: str | None = None,
+) -> Block:
+    """What the requester hears after `step` was decided (`asked`: the next step's pick)."""
+    if request.state is State.REJECTED:
+        return rejected(request, directory)
+    if request.state is State.FULFILLED:
+        return granted(request, directory)
+    if request.state is State.FAILED:
+        return failed(request, directory)
+    if changed:
+        return approved_with_changes(request, directory, step_index=step.index)
+    return step_approved(request, directory, step_index=step.index, asked=asked)
 
 
 def rejected(request: AccessRequest, directory: Directory) -> Block:
