@@ -12,6 +12,7 @@ from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, State
 from slack_app.bootstrap import Runtime
 from slack_app.chat import render
+from slack_app.services.extension import extension_start
 from slack_app.services.requests import close_task, decide, proposal_key, submit_proposal
 from tools.find import match_person
 
@@ -23,6 +24,7 @@ HELP = """Type what access you need, in your own words. Commands (the card's but
   /approve ID [why]  approve the current step of a request    /reject ID [why]
   /done ID [user]    mark a manual grant done (user = new account name)   /failed ID [why]
   /requests          your requests and where they stand
+  /extend ID         extend temporary access (the "ends soon" notice's Extend button)
   /help  /quit"""
 
 
@@ -125,6 +127,15 @@ class ChatSession:
     def cmd_cancel(self, args: list[str]) -> None:
         reply = self.runner.cancel(self.thread, self.user)
         self.say(reply.text if reply else "Nothing to cancel.")
+
+    def cmd_extend(self, args: list[str]) -> None:
+        """Extend on the "ends soon" notice: the bot asks until when, then shows the card."""
+        if not args:
+            self.say("Which request? /extend ID (your requests: /requests)")
+            return
+        start = extension_start(self.runtime, args[0].upper(), actor=self.user)
+        ask = dict(start.ask)
+        self._show(self.runner.start(self.thread, self.user, words=start.words, ask=ask))
 
     # --- people and approvals ---------------------------------------------------------------
     def cmd_as(self, args: list[str]) -> None:
