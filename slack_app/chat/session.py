@@ -19,6 +19,7 @@ from slack_app.bootstrap import Runtime
 from slack_app.chat import notices, render
 from slack_app.chat.approver import APPROVE_CHANGES, ApproverCommands
 from slack_app.services.changed import changed_line
+from slack_app.services.extension import extension_start
 from slack_app.services.requests import proposal_key, submit_proposal
 from slack_app.services.ticks import keep_ticked
 from tools.find import match_person
@@ -36,6 +37,7 @@ HELP = f"""Type what access you need, in your own words; type a change to an ope
                      approve with a last day, items left out (numbers as listed) and a comment
   /done ID [user]    mark a manual grant done (user = new account name)   /failed ID [why]
   /requests          your requests and where they stand
+  /extend ID         extend temporary access (the "ends soon" notice's Extend button)
   /help  /quit"""
 
 
@@ -183,6 +185,15 @@ class ChatSession(ApproverCommands):
         reply = self.runner.cancel(self.thread, self.user)
         self.unticked.pop(self.thread, None)
         self.say(reply.text if reply else "Nothing to cancel.")
+
+    def cmd_extend(self, args: list[str]) -> None:
+        """Extend on the "ends soon" notice: the bot asks until when, then shows the card."""
+        if not args:
+            self.say("Which request? /extend ID (your requests: /requests)")
+            return
+        start = extension_start(self.runtime, args[0].upper(), actor=self.user)
+        ask = dict(start.ask)
+        self._show(self.runner.start(self.thread, self.user, words=start.words, ask=ask))
 
     # --- people ----------------------------------------------------------------------------
     def cmd_as(self, args: list[str]) -> None:
