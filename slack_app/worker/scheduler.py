@@ -39,7 +39,6 @@ async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
     report = await blocking(
         domain_tick,
         uow=runtime.uow(),
-        connectors=runtime.connectors,
         clock=runtime.clock,
         warn_before=warn_before,
     )
