@@ -19,6 +19,7 @@ from slack_app.listeners import (
     card,
     choices,
     command,
+    deliveries,
     guided,
     home,
     messages,
@@ -29,7 +30,18 @@ from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
-SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw)
+SURFACES = (
+    messages,
+    command,
+    card,
+    choices,
+    approvals,
+    tasks,
+    home,
+    guided,
+    withdraw,
+    deliveries,
+)
 
 
 def create_bolt_app(
