@@ -122,23 +122,21 @@ async def _prune(janitor: Janitor, every: float) -> None:
 
 
 def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[None]]:
-    """The loop and the outbox worker (`slack.outbox`) as background tasks (none when
-    SCHEDULER_INTERVAL_SECONDS is 0)."""
+    """The outbox worker (`slack.outbox`), and the loop unless SCHEDULER_INTERVAL_SECONDS
+    is 0, as background tasks."""
+    deliver = run_outbox(
+        deps, attempts=settings.outbox_attempts, poll=settings.worker_poll, stop=stop
+    )
+    tasks = [asyncio.create_task(deliver, name="outbox")]
     every = settings.scheduler_interval_seconds
     if every <= 0:
         log.warning("scheduler off (SCHEDULER_INTERVAL_SECONDS=0): nothing expires here")
-        return []
+        return tasks
     janitor = Janitor(deps, keep_idle=settings.checkpoint_retention)
     loop = run_scheduler(
         deps, every=every, warn_before=settings.expiry_warning, stop=stop, janitor=janitor
     )
-    deliver = run_outbox(
-        deps, attempts=settings.outbox_attempts, poll=min(every, settings.worker_poll), stop=stop
-    )
-    return [
-        asyncio.create_task(loop, name="scheduler"),
-        asyncio.create_task(deliver, name="outbox"),
-    ]
+    return [*tasks, asyncio.create_task(loop, name="scheduler")]
 
 
 @contextlib.asynccontextmanager
