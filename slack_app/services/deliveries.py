@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.model.lifecycle import load
 from domain.model.requests import AccessRequest
 from domain.ports import Delivery
-from domain.usecases.outbox import retry
+from domain.usecases.outbox import Delivered, deliver_due, retry
 from slack_app.bootstrap import Runtime
 
 
@@ -23,3 +23,14 @@ def retry_delivery(
     )
     with runtime.uow() as uow:
         return delivery, load(uow, delivery.request_id)
+
+
+def deliver_now(runtime: Runtime) -> list[Delivered]:
+    """Make every due connector call in this process, now (the terminal chat, which
+    runs no outbox worker, after an approval)."""
+    done: list[Delivered] = []
+    while batch := deliver_due(
+        uow=runtime.uow(), connectors=runtime.connectors, clock=runtime.clock
+    ):
+        done.extend(batch)
+    return done
