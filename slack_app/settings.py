@@ -138,6 +138,21 @@ class Settings(BaseSettings):
         description="Bearer token for GET /audit (the trail as CSV or JSON); unset, "
         "`serve` has no /audit at all (404).",
     )
+    outbox_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        validation_alias="ACCESS_AGENT_OUTBOX_ATTEMPTS",
+        description="Calls a connector gets for one grant or revoke when its target is "
+        "unreachable (network, 5xx, 429), with exponential backoff, before the call is "
+        "recorded as failed and the app owners are asked to retry.",
+    )
+    alerts_channel: str | None = Field(
+        default=None,
+        validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
+        description="A Slack channel id for operational alerts (a connector that failed), "
+        "each posted once per cause and audited; unset, no alerts are posted.",
+    )
 
     max_message_chars: int = Field(
         default=MAX_MESSAGE_CHARS,

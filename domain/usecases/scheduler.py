@@ -1,6 +1,6 @@
 """What the scheduler does on each tick: take away access whose time is up, find access
-about to end (so the edge can tell the people who hold it), and fulfil approved requests
-whose fulfilment never started.
+about to end (so the edge can tell the people who hold it), and start approved requests
+whose fulfilment never started. Connector calls are the outbox worker's.
 
 Everything is read from the store and nothing is remembered in the process, so a
 restart, a missed tick or a second replica neither loses nor repeats anything:
@@ -14,11 +14,12 @@ restart, a missed tick or a second replica neither loses nor repeats anything:
   "no warning event yet" would both append one and both warn. The end is part of the
   key, so access whose end moves later is warned about again.
 
-- An approved request that was never fulfilled (its process died between the approval
-  and the connector call) is fulfilled after RESUME_AFTER; only requests approved that
-  long ago, so a handler that is about to fulfil one is never raced, and under the key
-  `resume:<id>:<approval time>`, written in the same transaction as approved →
-  fulfilling (rule 6), so one process does it and a failed attempt is tried again.
+- An approved request whose fulfilment never started (its process died between the
+  approval and queueing its items in the outbox) is started after RESUME_AFTER; only
+  requests approved that long ago, so a handler that is about to fulfil one is never
+  raced, and under the key `resume:<id>:<approval time>`, written in the same
+  transaction as approved → fulfilling (rule 6), so one process does it and a failed
+  attempt is tried again.
 
 A notice's key means "this notice is being or was sent": it is claimed before the
 message goes out, so a crash between the two loses that one message (at most once)
@@ -37,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.errors import DomainError
 from domain.model.requests import AccessRequest, ItemStatus, State
-from domain.ports import Clock, Connectors, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.expiry import expire_due
 from domain.usecases.fulfillment import fulfill
 
@@ -53,22 +54,20 @@ class TickReport:
     resumed: list[AccessRequest] = field(default_factory=list)  # fulfilment started late
 
 
-def tick(
-    *, uow: UnitOfWork, connectors: Connectors, clock: Clock, warn_before: timedelta
-) -> TickReport:
-    expired = expire_due(uow=uow, connectors=connectors, clock=clock)
+def tick(*, uow: UnitOfWork, clock: Clock, warn_before: timedelta) -> TickReport:
+    expired = expire_due(uow=uow, clock=clock)
     now = clock.now()
     return TickReport(
         expired=_claim(uow, expired, now, expired_key),
         expiring=_claim(uow, ending_soon(uow, now, warn_before), now, warning_key),
-        resumed=resume_stalled(uow=uow, connectors=connectors, clock=clock),
+        resumed=resume_stalled(uow=uow, clock=clock),
     )
 
 
 def resume_stalled(
-    *, uow: UnitOfWork, connectors: Connectors, clock: Clock, after: timedelta = RESUME_AFTER
+    *, uow: UnitOfWork, clock: Clock, after: timedelta = RESUME_AFTER
 ) -> list[AccessRequest]:
-    """Fulfil requests approved at least `after` ago and never fulfilled."""
+    """Queue the items of requests approved at least `after` ago and never started."""
     now = clock.now()
     with uow:
         approved = uow.requests.in_state(State.APPROVED.value)
@@ -77,13 +76,7 @@ def resume_stalled(
     for request in stalled:
         try:
             resumed.append(
-                fulfill(
-                    uow=uow,
-                    request_id=request.id,
-                    connectors=connectors,
-                    clock=clock,
-                    once=resume_key(request),
-                )
+                fulfill(uow=uow, request_id=request.id, clock=clock, once=resume_key(request))
             )
         except DomainError:  # e.g. cancelled, or taken by another process meanwhile
             continue

@@ -39,6 +39,8 @@ class Action(StrEnum):
     TASK_DONE = "task_done"
     TASK_FAILED = "task_failed"
     TASK = "task"  # block_id prefix: task|<request id>
+    RETRY_DELIVERY = "retry_delivery"  # value: outbox row id; an owner retries a connector
+    DELIVERY = "delivery"  # block_id prefix: delivery|<row id>
     PICK_APPROVER = "pick_approver"  # reserved: whom to notify first in a multi-approver step
     # after submitting (receipt, App Home, the "ends soon" notice)
     WITHDRAW = "withdraw"  # value: request id; the requester takes back an open request

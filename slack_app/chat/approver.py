@@ -20,6 +20,7 @@ from domain.usecases.decisions import Changes
 from slack_app.blocks import facts
 from slack_app.bootstrap import Runtime
 from slack_app.chat import notices, render
+from slack_app.services.deliveries import deliver_now
 from slack_app.services.requests import close_task, decide
 
 APPROVE_CHANGES = "/approve-changes ID [until YYYY-MM-DD] [drop N…] [comment]"
@@ -149,7 +150,20 @@ class ApproverCommands:
         for line in notices.after_decision(self.runtime, request, changed=bool(changes)):
             self.say(line)
         self._notify_approvers(request)
+        if request.state is State.FULFILLING:
+            request = self._deliver(request)
         self._notify_tasks(request)
+
+    def _deliver(self, request: AccessRequest) -> AccessRequest:
+        """The chat runs no outbox worker: make the connector calls now, and say what
+        the requester would be told in Slack when they finish."""
+        latest = request
+        for done in deliver_now(self.runtime):
+            if done.request.id == request.id:
+                latest = done.request
+        for line in notices.after_task(self.runtime, latest):
+            self.say(line)
+        return latest
 
     def _notify_approvers(self, request: AccessRequest) -> None:
         d = self.runtime.directory()

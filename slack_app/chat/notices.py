@@ -19,6 +19,7 @@ from slack_app.blocks import facts, notices
 from slack_app.blocks.kit import Block
 from slack_app.bootstrap import Runtime
 from slack_app.chat import render
+from slack_app.services.deliveries import deliver_now
 
 
 def to_holders(runtime: Runtime, request: AccessRequest, payload: Block) -> list[str]:
@@ -50,12 +51,8 @@ def after_task(runtime: Runtime, request: AccessRequest) -> list[str]:
 
 def scheduled(runtime: Runtime, *, warn_before: timedelta) -> list[str]:
     """One scheduler tick, and what it would DM."""
-    report = tick(
-        uow=runtime.uow(),
-        connectors=runtime.connectors,
-        clock=runtime.clock,
-        warn_before=warn_before,
-    )
+    report = tick(uow=runtime.uow(), clock=runtime.clock, warn_before=warn_before)
+    deliver_now(runtime)  # the revokes the tick queued: the chat runs no outbox worker
     d = runtime.directory()
     lines: list[str] = []
     for request in report.expiring:

@@ -19,6 +19,7 @@ from slack_app.listeners import (
     card,
     choices,
     command,
+    deliveries,
     extend,
     guided,
     home,
@@ -30,7 +31,19 @@ from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
-SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw, extend)
+SURFACES = (
+    messages,
+    command,
+    card,
+    choices,
+    approvals,
+    tasks,
+    home,
+    guided,
+    withdraw,
+    extend,
+    deliveries,
+)
 
 
 def create_bolt_app(

@@ -16,10 +16,11 @@ from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State,
 from domain.ports import FixedClock
 from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.decisions import Changes, approve, reject
-from domain.usecases.expiry import expire_due, revoke
-from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.expiry import revoke
+from domain.usecases.fulfillment import complete_task
 from domain.usecases.submission import Draft, cancel, submit
 from tests.orgs import NOW, small_org
+from tests.outboxes import expire_now, fulfil_now
 
 ALEX, DANA, OMAR, SAM, PRIYA, INES = (
     "alex@t.test",
@@ -276,7 +277,7 @@ def _granted(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
     approve(uow=uow, request_id=rid, approver=OMAR, clock=clock)
     connectors = ConnectorRegistry()
-    waiting = fulfill(uow=uow, request_id=rid, connectors=connectors, clock=clock)
+    waiting = fulfil_now(uow, rid, clock, connectors)
     assert waiting.state is State.FULFILLING  # manual: a task for the owners
     with pytest.raises(NotAllowed):
         complete_task(
@@ -302,7 +303,7 @@ def test_failed_task_fails_the_request(env: tuple[InMemoryUnitOfWork, FixedClock
     uow, clock = env
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, rid, clock, ConnectorRegistry())
     request = complete_task(
         uow=uow,
         directory=directory(uow),
@@ -319,7 +320,7 @@ def test_new_account_is_created_on_fulfillment(env: tuple[InMemoryUnitOfWork, Fi
     uow, clock = env
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, rid, clock, ConnectorRegistry())
     request = complete_task(
         uow=uow,
         directory=directory(uow),
@@ -336,13 +337,13 @@ def test_new_account_is_created_on_fulfillment(env: tuple[InMemoryUnitOfWork, Fi
 def test_temporary_access_expires_once(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
     uow, clock = env
     rid = _granted(uow, clock).id
-    assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
+    assert expire_now(uow, clock, ConnectorRegistry()) == []
     clock.advance(days=7)
-    expired = expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock)
+    expired = expire_now(uow, clock, ConnectorRegistry())
     assert [r.id for r in expired] == [rid] and expired[0].state is State.EXPIRED
     assert "github:write" not in directory(uow).held_by(ALEX)
-    assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
-    assert actions(uow)[-1] == "request.expired"
+    assert expire_now(uow, clock, ConnectorRegistry()) == []
+    assert actions(uow)[-3:] == ["request.expired", "connector.revoke", "item.removed"]
 
 
 def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
@@ -355,7 +356,6 @@ def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedC
             request_id=rid,
             actor=PRIYA,
             clock=clock,
-            connectors=ConnectorRegistry(),
         )
     request = revoke(
         uow=uow,
@@ -363,7 +363,6 @@ def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedC
         request_id=rid,
         actor=INES,
         clock=clock,
-        connectors=ConnectorRegistry(),
     )
     assert request is not None and request.state is State.REVOKED
 
@@ -407,7 +406,7 @@ def test_each_owner_closes_their_own_app_in_a_multi_app_request() -> None:
     )
     (request,) = submit(uow=uow, directory=directory(uow), draft=d, actor=ALEX, clock=clock)
     approve(uow=uow, request_id=request.id, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=request.id, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, request.id, clock, ConnectorRegistry())
     half = complete_task(
         uow=uow,
         directory=directory(uow),
