@@ -35,6 +35,7 @@ from slack_app.listeners.messages import words_of
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
 from tools import find, matching
+from tools.base import Candidate
 
 D = small_directory()
 ALEX = "alex@t.test"
@@ -250,7 +251,7 @@ def test_a_long_back_and_forth_keeps_only_the_last_turns() -> None:
 
 
 def test_a_choice_number_past_what_int_reads_picks_nothing() -> None:
-    choices = [{"id": "github:write", "label": "GitHub · Write"}]
+    choices = [Candidate(id="github:write", label="GitHub · Write", score=100)]
     assert pick(choices, ["9" * 5_000]) == [] and pick(choices, ["0" * 5_000 + "1"]) == [
         "github:write"
     ]
