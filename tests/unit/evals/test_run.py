@@ -9,6 +9,7 @@ from typing import Any
 
 from agent.deps import AgentDeps
 from agent.runner import Reply
+from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, RequestItem, RequestKind, State
 from domain.store.memory import InMemoryUnitOfWork
@@ -109,7 +110,7 @@ class SubmittingRunner:
         with self.uow:
             self.uow.requests.add(request)
             self.uow.commit()
-        return Reply(kind="clarify", text="?", problems=[{"slot": "duration"}])
+        return Reply(kind=Outcome.CLARIFY, text="?", problems=[{"slot": "duration"}])
 
 
 def submitting(deps: AgentDeps, uow: InMemoryUnitOfWork) -> Conversation:
