@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from langgraph.types import Command
 
 from agent.ask import Ask
 from agent.bounds import MAX_MESSAGE_CHARS, bounded, cut_notice
 from agent.merge import merge
-from agent.state import AgentState, AskState, Outcome, Picks, fresh, given, load
+from agent.state import AgentState, AskState, Conversation, Outcome, Picks, fresh, given, load
 from tools.proposal_models import Proposal
 
 
@@ -59,7 +59,11 @@ class AgentRunner:
         return None
 
     def state(self, thread: str) -> dict[str, Any]:
+        """The checkpointed channels, as JSON (`conversation` is the same, typed)."""
         return dict(self.graph.get_state(self._config(thread)).values)
+
+    def conversation(self, thread: str) -> Conversation:
+        return load(cast(AgentState, self.state(thread)))
 
     def send(self, thread: str, requester: str, text: str) -> Reply:
         """One message; a message longer than `max_chars` is read up to there, and the
@@ -97,7 +101,7 @@ class AgentRunner:
         first and `confirm` after, so a submission the domain refuses keeps the card."""
         if self.waiting_for(thread) != "proposal":
             return None
-        conv = load(self.graph.get_state(self._config(thread)).values)
+        conv = self.conversation(thread)
         proposal = conv.proposal
         if conv.requester != requester or proposal is None or proposal.status != "ready":
             return None

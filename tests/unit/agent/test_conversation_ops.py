@@ -4,6 +4,7 @@ changes to an open card, read-only questions, cancel, pasted instructions, typed
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -11,7 +12,7 @@ from agent.deps import AgentDeps
 from agent.graph import build_graph
 from agent.phrasing import IGNORED_INSTRUCTIONS, NOT_A_CHANGE
 from agent.runner import AgentRunner, Reply, thread_id
-from agent.state import Outcome, Stage, load
+from agent.state import Outcome, Stage
 from domain.ports import FixedClock
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
@@ -28,7 +29,7 @@ GITHUB_WEEK = {"action": "request", "entitlements": ["github write"], "duration"
 CTX = ToolContext(directory=D, requester_id=ALEX, now=NOW)
 
 
-def runner(*asks: dict[str, object]) -> tuple[AgentRunner, ScriptedModel]:
+def runner(*asks: Mapping[str, object]) -> tuple[AgentRunner, ScriptedModel]:
     model = ScriptedModel(turns=list(asks))
     deps = AgentDeps(model=model, directory=lambda: D, clock=FixedClock(NOW))
     return AgentRunner(build_graph(deps, checkpointer=InMemorySaver())), model
@@ -124,10 +125,10 @@ def test_cancel_closes_an_open_question_and_nothing_of_it_is_kept() -> None:
     assert r.send(T, ALEX, "same access as priya, for x").kind == Outcome.CLARIFY
     assert r.send(T, ALEX, "/cancel").kind == Outcome.CANCELLED
     assert r.waiting_for(T) is None
-    closed = load(r.state(T))
+    closed = r.conversation(T)
     assert closed.question is None and closed.ask.reason is None
     r.send(T, ALEX, "same access as Priya Raman")
-    conv = load(r.state(T))
+    conv = r.conversation(T)
     assert conv.ask.reason is None and conv.picks.entitlements == []
     assert model.asked[-1][1].stage == Stage.NEW
 
@@ -163,4 +164,4 @@ def test_the_checkpointed_state_is_plain_json() -> None:
     r.send(T, ALEX, "what do I have?")
     values = r.state(T)
     assert json.loads(json.dumps(values)) == values
-    assert load(values).stage is Stage.PROPOSAL
+    assert r.conversation(T).stage is Stage.PROPOSAL
