@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from domain.model.caps import CappedDuration, apply_cap, cap_for
-from domain.model.durations import DurationError, parse_duration
+from domain.model.durations import DurationAsk, DurationError, parse_duration
 from tools.base import ToolContext, ToolModel
 
 Status = Literal["permanent", "temporary", "missing", "needs_end", "error"]
@@ -40,6 +41,9 @@ class DurationOutput(ToolModel):
     requested_end_date: str | None = Field(
         default=None, description="The day the user asked for, before any cap."
     )
+    requested_end: str | None = Field(
+        default=None, description="The instant the user asked for, before any cap (ISO-8601)."
+    )
     ends: str | None = Field(
         default=None, description='When access ends, for people: "at the end of Fri 6 Mar 2026".'
     )
@@ -50,6 +54,10 @@ class DurationOutput(ToolModel):
     capped: bool = Field(default=False, description="A max_duration cut the ask; say so.")
     cap: str | None = Field(
         default=None, description="The tightest cap that applies (ISO-8601), even if not cut."
+    )
+    cap_source: str | None = Field(
+        default=None,
+        description='The tightest cap in words: "AWS Production allows at most 14 days".',
     )
     message: str = Field(default="", description="What to tell or ask the user.")
 
@@ -65,13 +73,45 @@ def duration(ctx: ToolContext, inp: DurationInput) -> DurationOutput:
     if unknown:
         return DurationOutput(status="error", message=f"Unknown entitlement ids: {unknown}.")
     try:
-        ask = parse_duration(inp.text, now=ctx.now, tz=d.timezone)
+        ask = parse_duration(_as_until(inp.text), now=ctx.now, tz=d.timezone)
     except DurationError as exc:
         return DurationOutput(status="error", message=exc.message)
     if ask is None:
         return _missing(ctx, inp.entitlement_ids)
-    result = apply_cap(ask, now=ctx.now, directory=d, entitlement_ids=inp.entitlement_ids)
-    return _output(ask.phrase, result, ctx.directory.timezone)
+    return capped(ctx, ask, inp.entitlement_ids)
+
+
+def capped(ctx: ToolContext, ask: DurationAsk, entitlement_ids: list[str]) -> DurationOutput:
+    """An ask already read, with the caps of these entitlements applied."""
+    d = ctx.directory
+    result = apply_cap(ask, now=ctx.now, directory=d, entitlement_ids=entitlement_ids)
+    return _output(ask.phrase, result, d.timezone)
+
+
+def asked(out: DurationOutput) -> DurationAsk | None:
+    """The ask behind an output, before any cap: what a later item is capped from, so
+    adding an item to a card never moves the end the requester asked for."""
+    if out.status == "permanent" or (out.permanent_requested and out.status == "temporary"):
+        return DurationAsk(phrase=out.phrase or "permanent", permanent=True)
+    if out.status != "temporary" or out.requested_end is None:
+        return None
+    return DurationAsk(
+        phrase=out.phrase or "",
+        end=_instant(out.requested_end),
+        end_date=date.fromisoformat(out.requested_end_date) if out.requested_end_date else None,
+    )
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# "make it end on 20 December", "ends by friday": an end, said as "until"
+_ENDS_ON = re.compile(r"\b(?:end|ends|ending)\s+(?:on|by)\b", re.IGNORECASE)
+
+
+def _as_until(text: str) -> str:
+    return _ENDS_ON.sub("until", text, count=1)
 
 
 def _missing(ctx: ToolContext, entitlement_ids: list[str]) -> DurationOutput:
@@ -99,16 +139,27 @@ def _output(phrase: str, r: CappedDuration, tz: ZoneInfo) -> DurationOutput:
     return DurationOutput(
         status=status,
         phrase=phrase,
-        end=r.end.isoformat().replace("+00:00", "Z") if r.end else None,
+        end=_iso(r.end),
         end_date=r.end_date.isoformat() if r.end_date else None,
         ends=_when(r.end, tz) if r.end else None,
         requested_end_date=r.requested_end_date.isoformat() if r.requested_end_date else None,
+        requested_end=_iso(r.requested_end),
         permanent_requested=r.permanent_requested,
         permanent_allowed=r.permanent_allowed,
         capped=r.capped,
         cap=r.cap,
+        cap_source=r.cap_source,
         message=message,
     )
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at else None
+
+
+def spoken_end(end: str, tz: ZoneInfo) -> str:
+    """An ISO end as people read it: "at the end of Fri 6 Mar 2026 (Europe/Berlin)"."""
+    return _when(_instant(end), tz)
 
 
 def _when(end: datetime, tz: ZoneInfo) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field
 
+from domain.ids import key
+from domain.model.directory import Directory
 from domain.model.identities import IdentityChoice, choose_identity
 from tools.base import ToolContext, ToolModel
 
@@ -57,3 +60,67 @@ def identities(ctx: ToolContext, inp: IdentitiesInput) -> IdentitiesOutput:
             for e in inp.entitlement_ids
         ]
     )
+
+
+# --- an account described in words ------------------------------------------------------
+# "the admin one", "my admin account", "personal", "on mokafor", "use mokafor, not the
+# admin account": a username picks its account; "admin" the account whose username says
+# admin; "personal" (and the like) the one whose username does not; "not …" rules out.
+_ADMIN = frozenset({"admin", "administrator", "adm", "privileged", "root", "elevated", "su"})
+_PLAIN = frozenset(
+    {"personal", "own", "regular", "normal", "main", "usual", "everyday", "plain", "non-admin"}
+)
+_NOT = frozenset({"not", "no", "never", "without", "instead", "rather", "except"})
+_FILLER = frozenset(
+    "use the my one account accounts acct login user username id on with a an please i me"
+    " to for that this it in via from as of and is should be go onto into".split()
+)
+_LONGEST = 300  # characters of a description read; an account hint is a few words
+
+
+def pick_account(directory: Directory, options: list[str], hints: list[str]) -> str | None:
+    """The one identity among `options` (ids) the hints describe, or None."""
+    idents = [i for o in options if (i := directory.identities.get(key(o))) is not None]
+    wanted, unwanted = _words("; ".join(hints)[:_LONGEST])
+    by_name = [i for i in idents if key(i.username) in wanted]
+    if len(by_name) == 1:
+        return by_name[0].id
+    found = [i for i in idents if _described(i.username, wanted)] if wanted else idents
+    found = [i for i in found if not _described(i.username, unwanted)]
+    return found[0].id if len(found) == 1 and (wanted or unwanted) else None
+
+
+def names_own_account(directory: Directory, person_id: str, text: str) -> bool:
+    """The words name one of the person's own accounts ("mokafor", "my admin account")
+    rather than a person to copy."""
+    wanted, unwanted = _words(text[:_LONGEST])
+    usernames = {key(i.username) for i in directory.identities_of.get(key(person_id), [])}
+    if wanted & usernames:
+        return True
+    described = wanted | unwanted
+    return bool(described) and described <= _ADMIN | _PLAIN
+
+
+def _words(text: str) -> tuple[set[str], set[str]]:
+    """Words describing the wanted account, and words after a "not" in the same clause."""
+    wanted: set[str] = set()
+    unwanted: set[str] = set()
+    for clause in re.split(r"[,;]|\bbut\b", text.casefold()):
+        negated = False
+        for word in re.findall(r"[\w.@-]+", clause):
+            if word in _NOT:
+                negated = True
+            elif word not in _FILLER and len(word) > 1:
+                (unwanted if negated else wanted).add(word)
+    return wanted, unwanted
+
+
+def _described(username: str, words: set[str]) -> bool:
+    name = key(username)
+    parts = set(re.split(r"[-_.@]", name))
+    admin = "admin" in name or bool(parts & _ADMIN)
+    if words & _ADMIN and admin:
+        return True
+    if words & _PLAIN and not admin:
+        return True
+    return bool(words & (parts | {name}))

@@ -16,7 +16,7 @@ from domain.model.policy import check_on_behalf
 from domain.model.requests import AccessLikeKind
 from tools.approvers import route_for
 from tools.base import Candidate, ToolContext
-from tools.duration import DurationInput, DurationOutput, duration
+from tools.duration import DurationInput, DurationOutput, asked, duration
 from tools.find import (
     Matches,
     entitlement_label,
@@ -24,6 +24,9 @@ from tools.find import (
     match_role,
     match_title,
 )
+from tools.identities import names_own_account
+from tools.proposal_apps import MAX_AT_ONCE, app_choices, in_apps
+from tools.proposal_ends import cap_warnings, set_ends
 from tools.proposal_items import place_items
 from tools.proposal_models import (
     AccessLikeRef,
@@ -31,6 +34,7 @@ from tools.proposal_models import (
     Problem,
     Proposal,
     ProposalInput,
+    ProposedItem,
     RouteGroup,
 )
 from tools.reasons import match_reason
@@ -65,8 +69,9 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
     if me is None or not me.active:
         raise Refused("unknown_requester", "I can't find you as an active person in this org.")
     p.beneficiary = _beneficiary(ctx, inp, p)
-    p.reason_text = inp.reason
-    p.reason = match_reason(d.reasons, inp.reason)
+    inp = _account_not_person(ctx, inp, p)
+    p.reason_text = inp.justification or inp.reason
+    p.reason = match_reason(d.reasons, inp.reason) or match_reason(d.reasons, inp.justification)
     wanted = _wanted(ctx, inp, p)
     if wanted is not None and p.beneficiary is not None:
         place_items(ctx, inp, p, wanted, Refused)
@@ -75,9 +80,28 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
         p.duration = duration(ctx, DurationInput(text=inp.duration or "", entitlement_ids=ids))
         if p.duration.status in ("missing", "needs_end", "error"):
             p.problems.append(_duration_problem(p.duration))
+        elif (ask := asked(p.duration)) is not None:
+            set_ends(ctx, p, ask)
     if p.beneficiary is not None and p.items and not p.problems:
-        p.routes = _routes(ctx, p)
-    _warnings(p)
+        p.routes = routes(ctx, p)
+    p.warnings = warnings(ctx, p)
+
+
+def _account_not_person(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> ProposalInput:
+    """ "use mokafor, not the admin account" read as access like a person "mokafor": the
+    words describe the beneficiary's own account, so they are an account hint."""
+    text = inp.reference or ""
+    if inp.access_like != "person" or p.beneficiary is None or not text.strip():
+        return inp
+    if not names_own_account(ctx.directory, p.beneficiary.id, text):
+        return inp
+    return inp.model_copy(
+        update={
+            "access_like": "custom" if inp.entitlements else None,
+            "reference": None,
+            "identity_hints": [*inp.identity_hints, text],
+        }
+    )
 
 
 def _person_ref(ctx: ToolContext, person_id: str) -> PersonRef:
@@ -203,17 +227,26 @@ def _wanted(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> list[str] | No
             else f"There is nothing to request: {p.beneficiary.name} already has "
             f"everything {ref.label} has that can be requested here.",
         )
+    return _from_diff(ctx, inp, p, ref, list(diff.entitlements))
+
+
+def _from_diff(
+    ctx: ToolContext, inp: ProposalInput, p: Proposal, ref: AccessLikeRef, diff: list[str]
+) -> list[str] | None:
+    """All of the diff at once, narrowed by names or picked apps; over `MAX_AT_ONCE`
+    items, which apps first."""
     if inp.entitlements:
-        return _named(ctx, inp, p, pool=list(diff.entitlements))
-    if inp.select_all or kind != "person" or len(diff.entitlements) == 1:
-        return list(diff.entitlements)
+        return _named(ctx, inp, p, pool=diff)
+    if narrowed := in_apps(ctx, diff, inp.apps):
+        return narrowed
+    if inp.select_all or len(diff) <= MAX_AT_ONCE:
+        return diff
     _ask(
         p,
-        "entitlements",
-        "choose_grants",
-        f"{ref.label} has {len(diff.entitlements)} grants you don't. Which do you need "
-        "(some, or all of them)?",
-        choices=p.offered,
+        "apps",
+        "choose_apps",
+        f"{ref.label} has {len(diff)} grants you don't. Which apps do you need?",
+        choices=app_choices(ctx, diff),
         multiple=True,
     )
     return None
@@ -304,7 +337,8 @@ def _duration_problem(d: DurationOutput) -> Problem:
     )
 
 
-def _routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
+def routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
+    """The card's items grouped by approval route; no approver for one refuses."""
     assert p.beneficiary is not None
     groups: dict[str, RouteGroup] = {}
     for item in p.items:
@@ -317,13 +351,18 @@ def _routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
     return list(groups.values())
 
 
-def _warnings(p: Proposal) -> None:
-    for item in p.items:
-        if item.privileged:
-            p.warnings.append(f"{item.label} is privileged access.")
-    if p.duration and p.duration.capped and p.duration.message:
-        p.warnings.append(p.duration.message)
-    for left in p.left_out:
-        p.warnings.append(f"{left.label} left out: {left.why}")
-    if len(p.routes) > 1:
-        p.warnings.append(f"This becomes {len(p.routes)} requests, one per approval route.")
+def warnings(ctx: ToolContext, p: Proposal) -> list[str]:
+    """What the card warns about, from its items, ends, left-out items and routes."""
+    out = [f"{item.label} is privileged access." for item in p.items if item.privileged]
+    out.extend(cap_warnings(ctx, p))
+    out.extend(f"{left.label} left out: {left.why}" for left in p.left_out)
+    requests = len({(i.end, n) for n, r in enumerate(p.routes) for i in _in(p, r)})
+    if requests > 1:
+        per = "approval route and end" if requests > len(p.routes) else "approval route"
+        out.append(f"This becomes {requests} requests, one per {per}.")
+    return out
+
+
+def _in(p: Proposal, route: RouteGroup) -> list[ProposedItem]:
+    ids = set(route.entitlement_ids)
+    return [i for i in p.items if i.entitlement_id in ids]

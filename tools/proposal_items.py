@@ -8,6 +8,7 @@ from domain.ids import key
 from domain.model.identities import choose_identity
 from tools.base import Candidate, ToolContext
 from tools.find import entitlement_label
+from tools.identities import pick_account
 from tools.proposal_models import LeftOut, Problem, Proposal, ProposalInput, ProposedItem
 
 
@@ -62,6 +63,10 @@ def _grant_items(
         identity_id = choice.identity_id
         if explicit and (explicit == "new" or key(explicit) in {key(o) for o in choice.options}):
             identity_id = explicit
+        elif choice.status == "choose" and (
+            described := pick_account(d, list(choice.options), inp.identity_hints)
+        ):
+            identity_id = described
         elif choice.status == "choose":
             if key(app.id) not in asked_apps:
                 asked_apps.add(key(app.id))

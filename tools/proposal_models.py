@@ -13,7 +13,15 @@ from tools.base import Candidate, ToolModel
 from tools.duration import DurationOutput
 
 Slot = Literal[
-    "beneficiary", "kind", "access_like", "reference", "entitlements", "identity", "duration"
+    "beneficiary",
+    "kind",
+    "access_like",
+    "reference",
+    "entitlements",
+    "identity",
+    "duration",
+    "apps",
+    "request",
 ]
 AccessLike = Literal["person", "job_title", "role", "custom"]
 
@@ -39,6 +47,13 @@ class ProposalInput(ToolModel):
     identity_hints: list[str] = Field(default_factory=list, description="Account names given.")
     duration: str | None = Field(default=None, description="Duration words as written.")
     reason: str | None = Field(default=None, description="The reason as written.")
+    justification: str | None = Field(
+        default=None, description="The requester's own justification, as typed."
+    )
+    apps: list[str] = Field(
+        default_factory=list,
+        description="App ids picked to narrow a large access-like diff (the choose_apps answer).",
+    )
 
 
 class PersonRef(ToolModel):
@@ -61,6 +76,14 @@ class ProposedItem(ToolModel):
     privileged: bool = False
     identity_id: str = Field(description='"app:username", or "new" for a new account.')
     identity_label: str = ""
+    end: str | None = Field(
+        default=None, description="When this item ends (ISO-8601, UTC); None = permanent."
+    )
+    capped_by: str | None = Field(
+        default=None,
+        description="The cap that shortened this item's end below the card's, when one did: "
+        '"AWS Production allows at most 14 days".',
+    )
 
 
 class LeftOut(ToolModel):
@@ -84,7 +107,7 @@ class Problem(ToolModel):
 
 class Proposal(ToolModel):
     status: Literal["ready", "needs_input", "refused"]
-    kind: Literal["grant", "revoke"] = "grant"
+    kind: Literal["grant", "revoke", "extend"] = "grant"
     requester: PersonRef
     beneficiary: PersonRef | None = None
     access_like: AccessLikeRef | None = None
@@ -95,7 +118,9 @@ class Proposal(ToolModel):
     left_out: list[LeftOut] = Field(default_factory=list)
     duration: DurationOutput | None = Field(default=None, description="None for a revoke.")
     reason: str | None = Field(default=None, description="One of the org's reasons, or null.")
-    reason_text: str | None = None
+    reason_text: str | None = Field(
+        default=None, description="The requester's justification as typed (or reason words)."
+    )
     routes: list[RouteGroup] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)

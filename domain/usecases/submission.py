@@ -3,9 +3,9 @@
 Submission is the requester's own act (their click on the confirmation card). The
 draft is checked again here against the current org, whatever the card said:
 who may ask for whom, requestable and not already held, nothing already pending,
-a known reason, an end in the future and within every cap on each item. Items are
-grouped by approval route, and each group becomes one request with one linear chain
-of steps.
+a known reason, each item's own end in the future and within every cap on it. Items
+are grouped by approval route and end, and each group becomes one request with one
+linear chain of steps and one end.
 """
 
 from __future__ import annotations
@@ -39,6 +39,13 @@ class Draft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    def end_of(self, entitlement_id: str) -> datetime | None:
+        """This item's end: its own when the card gave one, else the draft's."""
+        for ent_id, end in self.item_ends.items():
+            if key(ent_id) == key(entitlement_id):
+                return end
+        return self.end
+
     kind: RequestKind = RequestKind.GRANT
     requester: str
     beneficiary: str
@@ -46,6 +53,10 @@ class Draft(BaseModel):
     access_like_ref: str | None = None
     items: list[RequestItem] = Field(min_length=1)
     end: datetime | None = None
+    item_ends: dict[str, datetime | None] = Field(
+        default_factory=dict,
+        description="Entitlement id -> that item's own end (None = permanent), over `end`.",
+    )
     requested_end: datetime | None = None
     permanent_requested: bool = False
     capped: bool = False
@@ -82,8 +93,8 @@ def submit(
             raise NotAllowed("only the requester can submit their own request")
         check_draft(uow, directory, draft, now)
         created = []
-        for steps, items in _group_by_route(directory, draft):
-            request = _build(draft, items, steps, now=now, request_id=new_id())
+        for steps, end, items in _groups(directory, draft):
+            request = _build(draft, items, steps, end, now=now, request_id=new_id())
             request.idempotency_key = idempotency_key
             transition(request, State.SUBMITTED, at=now)
             uow.requests.add(request)
@@ -102,12 +113,14 @@ def submit(
 
 
 def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: datetime) -> None:
+    """Every rule again, per item with its own end: what the card said is a wish (rule 8)."""
     check_on_behalf(directory, draft.requester, draft.beneficiary)
     if draft.reason not in directory.reasons:
         raise DomainError(
             f'"{draft.reason}" is not one of the reasons: ' + ", ".join(directory.reasons),
             code="bad_reason",
         )
+    _check_shape(draft)
     if draft.end is not None and draft.end <= now:
         raise DomainError("the end of the access is in the past", code="end_in_past")
     held = directory.held_by(draft.beneficiary, at=now)
@@ -116,23 +129,35 @@ def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: dateti
     }
     for item in draft.items:
         _check_item(directory, draft, item, held, pending)
-    if draft.kind is RequestKind.GRANT:
-        _check_caps(directory, draft, now)
+        if draft.kind is RequestKind.GRANT:
+            _check_end(directory, item.entitlement_id, draft.end_of(item.entitlement_id), now)
 
 
-def _check_caps(directory: Directory, draft: Draft, now: datetime) -> None:
-    """Each item's caps, counted from now: what the card said is a wish (rule 8). The
-    card counted from when it was shown, a moment earlier, so a card the rules allowed
-    still passes."""
-    for item in draft.items:
-        ids = [item.entitlement_id]
-        cap = cap_for(directory, ids, permanent=draft.end is None, now=now)
-        if cap is None:
-            continue
-        if draft.end is None:
-            raise DomainError(f"{cap.describe()}: it can't be permanent", code="over_cap")
-        if draft.end > end_after(cap.length, now=now, tz=directory.timezone):
-            raise DomainError(f"{cap.describe()}: the end is past it", code="over_cap")
+def _check_shape(draft: Draft) -> None:
+    """One item per entitlement, and an item end only for an item of the draft."""
+    ids = [key(i.entitlement_id) for i in draft.items]
+    if len(set(ids)) != len(ids):
+        raise DomainError("an entitlement appears twice in the draft", code="duplicate_item")
+    stray = [e for e in draft.item_ends if key(e) not in ids]
+    if stray:
+        raise DomainError(f"an end for an item not in the draft: {stray[0]}", code="bad_item_end")
+
+
+def _check_end(
+    directory: Directory, entitlement_id: str, end: datetime | None, now: datetime
+) -> None:
+    """The item's end is in the future and within each of its caps, counted from now.
+    The card counted from when it was shown, a moment earlier, so a card the rules
+    allowed still passes."""
+    if end is not None and end <= now:
+        raise DomainError("the end of the access is in the past", code="end_in_past")
+    cap = cap_for(directory, [entitlement_id], permanent=end is None, now=now)
+    if cap is None:
+        return
+    if end is None:
+        raise DomainError(f"{cap.describe()}: it can't be permanent", code="over_cap")
+    if end > end_after(cap.length, now=now, tz=directory.timezone):
+        raise DomainError(f"{cap.describe()}: the end is past it", code="over_cap")
 
 
 def _check_item(
@@ -172,10 +197,11 @@ def _check_item(
         )
 
 
-def _group_by_route(
+def _groups(
     directory: Directory, draft: Draft
-) -> list[tuple[list[RouteStep], list[RequestItem]]]:
-    groups: dict[tuple[RouteStep, ...], list[RequestItem]] = {}
+) -> list[tuple[list[RouteStep], datetime | None, list[RequestItem]]]:
+    """One request per (approval route, end): a request has one chain and one end."""
+    groups: dict[tuple[tuple[RouteStep, ...], datetime | None], list[RequestItem]] = {}
     for item in draft.items:
         route = approval_route(
             directory,
@@ -183,28 +209,34 @@ def _group_by_route(
             requester_id=draft.requester,
             beneficiary_id=draft.beneficiary,
         )
-        groups.setdefault(tuple(route), []).append(item)
-    return [(list(route), items) for route, items in groups.items()]
+        end = draft.end_of(item.entitlement_id) if draft.kind is RequestKind.GRANT else draft.end
+        groups.setdefault((tuple(route), end), []).append(item)
+    return [(list(route), end, items) for (route, end), items in groups.items()]
 
 
 def _build(
     draft: Draft,
     items: list[RequestItem],
     steps: list[RouteStep],
+    end: datetime | None,
     *,
     now: datetime,
     request_id: str,
 ) -> AccessRequest:
+    fields = draft.model_dump(exclude={"items", "item_ends", "end"})
+    if end != draft.end:
+        fields["capped"] = True  # an item's own cap cut it below the card's end
     return AccessRequest(
         id=request_id,
         created_at=now,
         updated_at=now,
         items=[i.model_copy() for i in items],
+        end=end,
         steps=[
             ApprovalStep(index=n, rule=s.rule, approvers=list(s.approvers), note=s.note)
             for n, s in enumerate(steps)
         ],
-        **draft.model_dump(exclude={"items"}),
+        **fields,
     )
 
 

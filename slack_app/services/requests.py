@@ -35,14 +35,13 @@ class StorePending(PendingLookup):
 
 
 def draft_from(proposal: Proposal, *, reason: str, comment: str = "") -> Draft:
+    """The draft a card stands for: each item with its own end (the domain re-checks
+    every one of them, so a card altered on its way back cannot ask for more)."""
     assert proposal.beneficiary is not None, "a ready proposal names its beneficiary"
     duration = proposal.duration
-    end = (
-        datetime.fromisoformat(duration.end.replace("Z", "+00:00"))
-        if (duration and duration.end)
-        else None
-    )
     like = proposal.access_like
+    grant = proposal.kind == "grant"
+    end = _instant(duration.end if duration else None)
     return Draft(
         kind=RequestKind(proposal.kind),
         requester=proposal.requester.id,
@@ -54,11 +53,18 @@ def draft_from(proposal: Proposal, *, reason: str, comment: str = "") -> Draft:
             for i in proposal.items
         ],
         end=end,
+        # an item without its own end ends with the card (a card drawn before per-item
+        # ends); the card's end is its loosest item's, so no item outlasts it
+        item_ends={i.entitlement_id: _instant(i.end) for i in proposal.items if i.end and grant},
         permanent_requested=bool(duration and duration.permanent_requested),
-        capped=bool(duration and duration.capped),
+        capped=bool(duration and duration.capped) or any(i.capped_by for i in proposal.items),
         reason=reason,
         comment=comment or (proposal.reason_text or ""),
     )
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def proposal_key(thread: str, proposal: Proposal) -> str:

@@ -48,17 +48,21 @@ def test_custom_ask_is_ready_with_route_and_end() -> None:
     assert [s.rule for s in p.routes[0].steps] == ["manager", "app_owner"]
 
 
-def test_like_a_person_asks_which_grants_then_takes_all() -> None:
+def test_like_a_person_takes_every_grant_at_once() -> None:
     p = propose(access_like="person", reference="Priya", duration="permanent")
-    assert slots(p) == ["entitlements"]
-    assert [c.id for c in p.problems[0].choices] == ["github:write", "aws-prod:read-only"]
-    p = propose(access_like="person", reference="Priya", duration="permanent", select_all=True)
-    assert p.status == "ready"
+    assert p.status == "ready", p.problems
     assert {i.entitlement_id: i.identity_id for i in p.items} == {
         "github:write": "github:alex-m",
         "aws-prod:read-only": "new",
     }
-    assert p.duration is not None and p.duration.capped  # AWS Production caps at 14 days
+    # AWS Production caps at 14 days: only its own item is shortened
+    ends = {i.entitlement_id: (i.end, i.capped_by) for i in p.items}
+    assert ends["github:write"] == (None, None)
+    assert ends["aws-prod:read-only"] == (
+        "2026-03-18T15:00:00Z",
+        "AWS Production allows at most 2 weeks",
+    )
+    assert p.duration is not None and p.duration.status == "permanent"
 
 
 def test_like_a_person_narrowed_by_app() -> None:
