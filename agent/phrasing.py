@@ -62,17 +62,21 @@ def proposal_text(proposal: Proposal | Mapping[str, Any]) -> str:
     """The confirmation card as plain text (the Slack card's fallback, the chat's card)."""
     p = proposal if isinstance(proposal, Proposal) else Proposal.model_validate(proposal)
     who = p.beneficiary.name if p.beneficiary else "you"
-    verb = "Remove" if p.kind == "revoke" else "Request"
+    verb = {"revoke": "Remove", "extend": "Extend"}.get(p.kind, "Request")
     lines = [f"{verb} for {who}:"]
     like = p.access_like
     if like and like.kind != "custom":
         lines.append(f"  Access like: {like.kind.replace('_', ' ')} {like.label}")
+    card_end = p.duration.end if p.duration else None
     for item in p.items:
         flag = "  ⚠ privileged" if item.privileged else ""
-        lines.append(f"  • {item.label} on {item.identity_label}{flag}")
+        own = _own_end(item.end) if p.kind == "grant" and item.end != card_end else ""
+        lines.append(f"  • {item.label} on {item.identity_label}{own}{flag}")
     if p.duration:
         lines.append(_duration(p))
     lines.append(f"  Reason: {p.reason or '(pick one before submitting)'}")
+    if p.reason_text and p.reason_text != p.reason:
+        lines.append(f"  Justification: {p.reason_text}")
     for route in p.routes:
         steps = " → ".join(" or ".join(s.approver_names) for s in route.steps)
         lines.append(f"  Approval: {steps}")
@@ -87,6 +91,11 @@ def _duration(p: Proposal) -> str:
     capped = " (capped)" if duration.capped else ""
     ends = duration.ends or f"at the end of {duration.end_date}"
     return f"  Ends: {ends}{capped}"
+
+
+def _own_end(end: str | None) -> str:
+    """An item whose end differs from the card's (a cap of its own cut it)."""
+    return " (permanent)" if end is None else " (ends earlier: see the note)"
 
 
 def _problem(problem: Problem | Mapping[str, Any]) -> Problem:

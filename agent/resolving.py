@@ -55,21 +55,19 @@ def shown(proposal: Proposal, ask: AskState, *, said: list[str] | None = None) -
 
 
 def proposal_input(ask: AskState, picks: Picks) -> ProposalInput:
-    later = {"justification": ask.justification, "apps": picks.apps}  # TEMP until conv-tools
-    return ProposalInput.model_validate(
-        {k: v for k, v in later.items() if v}
-        | dict(
-            kind=ask.kind or "grant",
-            beneficiary=picks.beneficiary or ask.beneficiary,
-            access_like=ask.access_like,
-            reference=picks.reference or ask.reference,
-            entitlements=picks.entitlements or ask.entitlements,
-            select_all=ask.select_all and not picks.entitlements,
-            identities=picks.identities,
-            identity_hints=ask.identity_hints,
-            duration=ask.duration,
-            reason=ask.reason,
-        )
+    return ProposalInput(
+        kind=ask.kind or "grant",
+        beneficiary=picks.beneficiary or ask.beneficiary,
+        access_like=ask.access_like,
+        reference=picks.reference or ask.reference,
+        entitlements=picks.entitlements or ask.entitlements,
+        select_all=ask.select_all and not picks.entitlements,
+        identities=picks.identities,
+        identity_hints=ask.identity_hints,
+        duration=ask.duration,
+        reason=ask.reason,
+        justification=ask.justification,
+        apps=picks.apps,
     )
 
 

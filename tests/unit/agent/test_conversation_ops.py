@@ -8,19 +8,21 @@ from collections.abc import Mapping
 
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agent.answers import apply_answer
 from agent.deps import AgentDeps
 from agent.graph import build_graph
 from agent.phrasing import IGNORED_INSTRUCTIONS, NOT_A_CHANGE
+from agent.resolving import proposal_input
 from agent.runner import AgentRunner, Reply, thread_id
-from agent.state import Outcome, Stage
+from agent.state import AskState, Outcome, Picks, Question, Stage
 from domain.ports import FixedClock
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
-from tools.base import ToolContext
+from tools.base import Candidate, ToolContext
 from tools.change_models import Change, ChangeOp
 from tools.changes import apply_changes
 from tools.proposal import build_proposal
-from tools.proposal_models import Proposal, ProposalInput
+from tools.proposal_models import Problem, Proposal, ProposalInput
 
 D = small_directory()
 ALEX = "alex@t.test"
@@ -135,18 +137,12 @@ def test_cancel_closes_an_open_question_and_nothing_of_it_is_kept() -> None:
 
 def test_a_new_request_while_a_question_is_open_is_no_answer_to_it() -> None:
     r, _ = runner(
-        {"action": "request", "access_like": "person", "reference": "Priya", "duration": "1d"},
-        {
-            "action": "request",
-            "access_like": "person",
-            "reference": "Priya Raman",
-            "duration": "2d",
-            "selection": ["1"],
-        },
+        {"action": "request", "entitlements": ["github"], "duration": "1d"},
+        {"action": "request", "entitlements": ["github"], "duration": "2d", "selection": ["1"]},
     )
-    first = r.send(T, ALEX, "same access as priya for a day")
+    first = r.send(T, ALEX, "github for a day")
     assert first.kind == Outcome.CLARIFY
-    again = r.send(T, ALEX, "same access as Priya Raman for 2 days, 1")
+    again = r.send(T, ALEX, "github for 2 days, 1")
     offered = {c["id"] for p in first.problems for c in p["choices"]}
     shown = {c["id"] for p in again.problems for c in p["choices"]}
     items = {i.entitlement_id for i in again.proposal.items} if again.proposal else set()
@@ -165,3 +161,47 @@ def test_the_checkpointed_state_is_plain_json() -> None:
     values = r.state(T)
     assert json.loads(json.dumps(values)) == values
     assert r.conversation(T).stage is Stage.PROPOSAL
+
+
+def test_after_a_cancelled_question_same_access_shows_all_her_items() -> None:
+    r, _ = runner(
+        {"action": "request", "entitlements": ["github"], "duration": "1d"},
+        {"action": "answer", "selection": ["1"]},
+        {"action": "cancel"},
+        {
+            "action": "request",
+            "access_like": "person",
+            "reference": "Priya Raman",
+            "duration": "until friday",
+        },
+    )
+    assert r.send(T, ALEX, "github for a day").kind == Outcome.CLARIFY
+    r.send(T, ALEX, "github for a day")
+    r.send(T, ALEX, "cancel")
+    after = card(r.send(T, ALEX, "same access as Priya Raman until friday"))
+    assert {i.entitlement_id for i in after.items} == {"github:write", "aws-prod:read-only"}
+
+
+def test_removing_an_item_in_words_shows_the_card_with_the_change_said() -> None:
+    remove = Change(op=ChangeOp.REMOVE, items=["aws"])
+    r, _ = runner(
+        {"action": "request", "access_like": "person", "reference": "Priya", "duration": "3d"},
+        {"action": "edit", "changes": [remove.model_dump()]},
+    )
+    assert len(card(r.send(T, ALEX, "same access as priya for 3 days")).items) == 2
+    reply = r.send(T, ALEX, "without aws")
+    assert [i.entitlement_id for i in card(reply).items] == ["github:write"]
+    assert reply.changed and reply.changed.startswith("Removed")
+    assert reply.text.startswith(reply.changed)
+
+
+def test_the_answer_to_which_apps_goes_into_the_picks() -> None:
+    choices = [Candidate(id=a, label=a, score=100) for a in ("github", "aws-prod", "hooks")]
+    question = Question(
+        problems=[
+            Problem(slot="apps", code="choose_apps", message="?", choices=choices, multiple=True)
+        ]
+    )
+    picks = apply_answer(question, Picks(), selection=["1", "3"], select_all=False)
+    assert picks.apps == ["github", "hooks"]
+    assert proposal_input(AskState(), picks).apps == ["github", "hooks"]
