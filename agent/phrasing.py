@@ -99,4 +99,8 @@ def _own_end(end: str | None) -> str:
 
 
 def _problem(problem: Problem | Mapping[str, Any]) -> Problem:
-    return problem if isinstance(problem, Problem) else Problem.model_validate(problem)
+    """A problem as the blocks hold it (`Reply.problems`, JSON, maybe abridged) typed."""
+    if isinstance(problem, Problem):
+        return problem
+    choices = [{"score": 0.0, **choice} for choice in problem.get("choices", [])]
+    return Problem.model_validate({"code": "", "message": "", **problem, "choices": choices})
