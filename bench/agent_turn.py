@@ -1,7 +1,8 @@
 """`python -m bench.agent_turn`: offline understanding and a whole turn on a large org.
 
 Targets: understanding p99 ≤ 5 ms, a whole turn (understand + resolve through the
-graph, in-memory checkpointer) p99 ≤ 20 ms, on 10,000 people by default.
+graph, in-memory checkpointer) p99 ≤ 20 ms, on 10,000 people by default; a change to
+an open card (understand + apply_changes) costs no more than a new ask.
 """
 
 from __future__ import annotations
@@ -49,6 +50,31 @@ def messages(directory: Directory, n: int, rng: random.Random) -> list[str]:
     return out
 
 
+CHANGES = ["make it 3 days", "also {app} {level}", "until Friday instead", "use the admin account"]
+
+
+def changes(directory: Directory, n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(the ask that opens a card, the change typed on it)."""
+    apps = [a for a in directory.data.applications if a.entitlements]
+    out = []
+    for _ in range(n):
+        first, other = rng.choice(apps), rng.choice(apps)
+        ask = f"{first.name} {rng.choice(first.entitlements).name} for 2 weeks"
+        level = rng.choice(other.entitlements).name
+        out.append((ask, rng.choice(CHANGES).format(app=other.name, level=level)))
+    return out
+
+
+def change_turns(runner: AgentRunner, requester: str, pairs: list[tuple[str, str]]) -> list[float]:
+    """Milliseconds of each change typed on an open card (the card's own turn untimed)."""
+    opened = []
+    for n, (ask, change) in enumerate(pairs):
+        thread = thread_id("bench-change", str(n))
+        if runner.send(thread, requester, ask).kind == "proposal":
+            opened.append((thread, change))
+    return timed(lambda tc: runner.send(tc[0], requester, tc[1]), opened)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
@@ -88,6 +114,13 @@ def main() -> None:
             timed(
                 lambda t: runner.send(thread_id("bench", str(next(counter))), requester, t), texts
             ),
+            target=20,
+        )
+    )
+    print(
+        line(
+            "change to an open card",
+            change_turns(runner, requester, changes(directory, args.samples, rng)),
             target=20,
         )
     )
