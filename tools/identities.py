@@ -11,6 +11,7 @@ from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.identities import IdentityChoice, choose_identity
 from tools.base import ToolContext, ToolModel
+from tools.proposal_models import ProposalInput
 
 
 class IdentitiesInput(ToolModel):
@@ -124,3 +125,22 @@ def _described(username: str, words: set[str]) -> bool:
     if words & _PLAIN and not admin:
         return True
     return bool(words & (parts | {name}))
+
+
+def account_not_person(
+    directory: Directory, inp: ProposalInput, beneficiary_id: str
+) -> ProposalInput:
+    """ "use mokafor, not the admin account" read as access like a person "mokafor": the
+    words describe the beneficiary's own account, so they are an account hint."""
+    text = inp.reference or ""
+    if inp.access_like != "person" or not text.strip():
+        return inp
+    if not names_own_account(directory, beneficiary_id, text):
+        return inp
+    return inp.model_copy(
+        update={
+            "access_like": "custom" if inp.entitlements else None,
+            "reference": None,
+            "identity_hints": [*inp.identity_hints, text],
+        }
+    )

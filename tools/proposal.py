@@ -16,7 +16,7 @@ from domain.model.policy import check_on_behalf
 from domain.model.requests import AccessLikeKind
 from tools.approvers import route_for
 from tools.base import Candidate, ToolContext
-from tools.duration import DurationInput, DurationOutput, asked, duration
+from tools.duration import DurationInput, asked, duration
 from tools.find import (
     Matches,
     entitlement_label,
@@ -24,9 +24,9 @@ from tools.find import (
     match_role,
     match_title,
 )
-from tools.identities import names_own_account
+from tools.identities import account_not_person
 from tools.proposal_apps import MAX_AT_ONCE, app_choices, in_apps
-from tools.proposal_ends import cap_warnings, set_ends
+from tools.proposal_ends import set_ends
 from tools.proposal_items import place_items
 from tools.proposal_models import (
     AccessLikeRef,
@@ -34,9 +34,9 @@ from tools.proposal_models import (
     Problem,
     Proposal,
     ProposalInput,
-    ProposedItem,
     RouteGroup,
 )
+from tools.proposal_notes import duration_problem, warnings
 from tools.reasons import match_reason
 
 
@@ -69,7 +69,8 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
     if me is None or not me.active:
         raise Refused("unknown_requester", "I can't find you as an active person in this org.")
     p.beneficiary = _beneficiary(ctx, inp, p)
-    inp = _account_not_person(ctx, inp, p)
+    if p.beneficiary is not None:
+        inp = account_not_person(ctx.directory, inp, p.beneficiary.id)
     p.reason_text = inp.justification or inp.reason
     p.reason = match_reason(d.reasons, inp.reason) or match_reason(d.reasons, inp.justification)
     wanted = _wanted(ctx, inp, p)
@@ -79,29 +80,12 @@ def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:
         ids = [i.entitlement_id for i in p.items]
         p.duration = duration(ctx, DurationInput(text=inp.duration or "", entitlement_ids=ids))
         if p.duration.status in ("missing", "needs_end", "error"):
-            p.problems.append(_duration_problem(p.duration))
+            p.problems.append(duration_problem(p.duration))
         elif (ask := asked(p.duration)) is not None:
             set_ends(ctx, p, ask)
     if p.beneficiary is not None and p.items and not p.problems:
         p.routes = routes(ctx, p)
     p.warnings = warnings(ctx, p)
-
-
-def _account_not_person(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> ProposalInput:
-    """ "use mokafor, not the admin account" read as access like a person "mokafor": the
-    words describe the beneficiary's own account, so they are an account hint."""
-    text = inp.reference or ""
-    if inp.access_like != "person" or p.beneficiary is None or not text.strip():
-        return inp
-    if not names_own_account(ctx.directory, p.beneficiary.id, text):
-        return inp
-    return inp.model_copy(
-        update={
-            "access_like": "custom" if inp.entitlements else None,
-            "reference": None,
-            "identity_hints": [*inp.identity_hints, text],
-        }
-    )
 
 
 def _person_ref(ctx: ToolContext, person_id: str) -> PersonRef:
@@ -320,23 +304,6 @@ def _named(
     return resolve_named(ctx, inp, p, pool, refuse=Refused, ask=_ask)
 
 
-def _duration_problem(d: DurationOutput) -> Problem:
-    if d.status == "error":
-        return Problem(slot="duration", code="bad_duration", message=d.message)
-    if d.status == "needs_end":
-        return Problem(
-            slot="duration",
-            code="needs_end",
-            message='Until when do you need it? (a date, or e.g. "for 2 weeks")',
-        )
-    offer = "permanent, or " if d.permanent_allowed else ""
-    return Problem(
-        slot="duration",
-        code="no_duration",
-        message=f'For how long do you need it? ({offer}e.g. "for 2 weeks", "until Friday")',
-    )
-
-
 def routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
     """The card's items grouped by approval route; no approver for one refuses."""
     assert p.beneficiary is not None
@@ -349,20 +316,3 @@ def routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:
         group = groups.setdefault(signature, RouteGroup(entitlement_ids=[], steps=route.steps))
         group.entitlement_ids.append(item.entitlement_id)
     return list(groups.values())
-
-
-def warnings(ctx: ToolContext, p: Proposal) -> list[str]:
-    """What the card warns about, from its items, ends, left-out items and routes."""
-    out = [f"{item.label} is privileged access." for item in p.items if item.privileged]
-    out.extend(cap_warnings(ctx, p))
-    out.extend(f"{left.label} left out: {left.why}" for left in p.left_out)
-    requests = len({(i.end, n) for n, r in enumerate(p.routes) for i in _in(p, r)})
-    if requests > 1:
-        per = "approval route and end" if requests > len(p.routes) else "approval route"
-        out.append(f"This becomes {requests} requests, one per {per}.")
-    return out
-
-
-def _in(p: Proposal, route: RouteGroup) -> list[ProposedItem]:
-    ids = set(route.entitlement_ids)
-    return [i for i in p.items if i.entitlement_id in ids]

@@ -12,9 +12,10 @@ from tools.base import ToolContext
 from tools.duration import asked
 from tools.find import entitlement_label, match_app, match_entitlement
 from tools.matching import TYPO_ACCEPT, Tier
-from tools.proposal import Refused, routes, warnings
+from tools.proposal import Refused, routes
 from tools.proposal_ends import set_ends
 from tools.proposal_models import Proposal, ProposedItem
+from tools.proposal_notes import warnings
 
 
 class Cant(Exception):

@@ -26,7 +26,7 @@ def set_ends(
         out = capped(ctx, ask, [item.entitlement_id])
         outs[item.entitlement_id] = out
         if item.entitlement_id not in keep:
-            item.end = out.end
+            item.end, item.end_date = out.end, out.end_date
     loosest = max(p.items, key=_lateness)
     before = p.duration
     if not (loosest.entitlement_id in keep and before and before.end == loosest.end):

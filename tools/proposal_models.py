@@ -80,6 +80,9 @@ class ProposedItem(ToolModel):
     end: str | None = Field(
         default=None, description="When this item ends (ISO-8601, UTC); None = permanent."
     )
+    end_date: str | None = Field(
+        default=None, description="This item's last day (YYYY-MM-DD, org's time zone)."
+    )
     capped_by: str | None = Field(
         default=None,
         description="The cap that shortened this item's end below the card's, when one did: "

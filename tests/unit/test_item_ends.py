@@ -41,6 +41,7 @@ def test_an_entitlement_cap_shortens_only_its_own_item() -> None:
         "datadog:admin": ("2026-04-03T14:00:00Z", "Datadog Admin allows at most 30 days"),
     }
     assert p.duration is not None and p.duration.status == "permanent"
+    assert [i.end_date for i in p.items] == [None, "2026-04-03"]
     assert any(w.startswith("Datadog Admin allows at most 30 days, so Datadog") for w in p.warnings)
 
 
