@@ -46,14 +46,18 @@ def narrowed(directory: Directory, text: str, fields: dict[str, Any]) -> dict[st
     """ "like Priya, without Snowflake": the items taken out (or added) become changes to
     the card the ask builds; "same as Priya but only GitHub" narrows it as before."""
     items = items_with_ops(directory, text)
-    moved = [i for i in items if i.op in (ChangeOp.REMOVE, ChangeOp.ADD)]
+    moved = [
+        i
+        for i in items
+        if i.op == ChangeOp.REMOVE or (i.op == ChangeOp.ADD and i.cued)
+    ]  # "X as well" may be about anything; "plus X" adds X
     if not moved:
         return fields
     kept = [i.text for i in items if i not in moved]
     if fields.get("access_like") in (None, "custom"):
         removed = {i.text for i in moved if i.op == ChangeOp.REMOVE}
         named = [i.text for i in items if i.text not in removed]
-        return {**fields, "entitlements": named} if named else fields
+        return {**fields, "entitlements": named} if removed and named else fields
     return {**fields, "entitlements": kept, "changes": _grouped(moved)}
 
 

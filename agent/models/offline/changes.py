@@ -35,14 +35,15 @@ _ACCOUNT = re.compile(
     r"\b(?:use|using|with|via|on|pick|choose|take|go\s+with|switch\s+to|change\s+(?:it\s+)?to)"
     r"[^\S\n]+(?:the[^\S\n]+|my[^\S\n]+|his[^\S\n]+|her[^\S\n]+|their[^\S\n]+|our[^\S\n]+)?"
     rf"([\w.@-]{{1,64}})(?:[^\S\n]+({_ACCOUNT_WORDS}))?\b"
-    rf"|\b(?:the|my|his|her|their|our)[^\S\n]+([\w.@-]{{1,64}})[^\S\n]+{_ACCOUNT_WORDS}\b",
+    rf"|\b(?:the|my|his|her|their|our)[^\S\n]+([\w.@-]{{1,64}})[^\S\n]+({_ACCOUNT_WORDS})\b",
     _I,
 )
 _NEGATED = re.compile(r"(?:\bnot|n't|\binstead\s+of|\brather\s+than)[^\S\n]*$", _I)
 _DESCRIBES = frozenset(
     "admin personal main primary secondary work other old new regular normal everyday "
-    "service reporting usual default private own second first".split()
+    "service reporting usual default private own".split()
 )
+_FOR_APP = re.compile(r"[^\S\n]+(?:for|in|on|at|with)[^\S\n]+(?:the[^\S\n]+)?([\w.-]{1,64})", _I)
 _NEVER_ACCOUNTS = frozenset("call behalf board top hold leave it that this them".split())
 _LOOSE = re.compile(r"(?:on|use|using)\b", _I)
 _DATE_WORD = re.compile(r"\d+(?:st|nd|rd|th)?", _I)
@@ -107,18 +108,32 @@ def read_account(directory: Directory, text: str) -> Found:
     admin account": the account to use, and the app when the same clause names one."""
     for m in _ACCOUNT.finditer(text):
         word = m.group(1) or m.group(3)
-        explicit = bool(m.group(2) or m.group(3)) or _is_username(directory, word)
-        loose = _LOOSE.match(m.group(0)) is not None  # "on mokafor": a bare word after on/use
+        noun = (m.group(2) or m.group(4) or "").casefold()
         if _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
             continue
-        if not (explicit or loose) or not _is_account(directory, word, explicit=explicit):
+        if not _accepted(directory, word, noun, loose=_LOOSE.match(m.group(0)) is not None):
             continue
-        clause = _clause_around(text, m.start(), m.end())
+        end = m.end()
+        after = _FOR_APP.match(text, end)
+        if after and _is_item(directory, after.group(1)):
+            end = after.end()  # "use my admin account for github": github is no new item
+        clause = _clause_around(text, m.start(), end)
         apps = [s for s in read(directory, clause).spans if s.kind == "app"]
         app = apps[0].text if apps else None
         change = Change(op=ChangeOp.SET_ACCOUNT, account=word, app=app)
-        return Found([change], text[: m.start()] + "\n" + text[m.end() :])
+        return Found([change], text[: m.start()] + "\n" + text[end:])
     return Found([], text)
+
+
+def _accepted(directory: Directory, word: str, noun: str, *, loose: bool) -> bool:
+    """ "my admin account", "the admin one", "use omar-h", "on mokafor" name an account;
+    "the purple one", "on monday", "use jira" do not."""
+    if _is_username(directory, word):
+        return True
+    if noun == "one" or not noun:
+        described = normalize(word) in _DESCRIBES
+        return described or (loose and not noun and _is_account(directory, word, explicit=False))
+    return _is_account(directory, word, explicit=True)
 
 
 def _is_account(directory: Directory, word: str, *, explicit: bool) -> bool:

@@ -15,9 +15,10 @@ _REWRITES = (
     (
         re.compile(
             r"\b(?:make\s+it\s+|let\s+it\s+|have\s+it\s+|to\s+|should\s+|it\s+)?"
-            r"(?:(?:end|ends|ending|expire|expires|expiring)(?:\s+(?:on|at|by|until|till))?|"
-            r"(?:finish|finishes|stop|stops|run|runs)\s+(?:on|at|by|until|till))"
-            r"\s+(?!of\b|date\b|time\b)(?=\w)",
+            r"(?<![\w-])(?:(?:end|ends|ending|expire|expires|expiring|finish|finishes|stop|stops|"
+            r"run|runs)\s+(?:on|at|by|until|till)|(?:end|ends|ending|expire|expires|expiring)"
+            r"(?=\s+(?:the\s+)?(?:\d|next\b|this\b|tomorrow\b|today\b|mon|tue|wed|thu|fri|sat|"
+            r"sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\s+",
             _I,
         ),
         "until ",

@@ -45,7 +45,7 @@ _BEFORE: dict[str, ChangeOp] = {
 }
 _SWAP = frozenset("swap replace switch exchange substitute".split())  # "swap X for Y"
 _SWAP_TO = frozenset("for with to by into".split())
-_AFTER: dict[str, ChangeOp] = {"too": ChangeOp.ADD, "unneeded": ChangeOp.REMOVE}
+_AFTER: dict[str, ChangeOp] = {"too": ChangeOp.ADD, "unneeded": ChangeOp.REMOVE, "off": ChangeOp.REMOVE}
 _WEAK = frozenset({"and", "with"})  # add only at the start of a clause ("and X too")
 _NUMBERED = frozenset({ChangeOp.REMOVE, ChangeOp.ONLY})
 
@@ -54,6 +54,7 @@ _NUMBERED = frozenset({ChangeOp.REMOVE, ChangeOp.ONLY})
 class Item:
     op: ChangeOp | None  # None: no cue governs it (a plain mention)
     text: str
+    cued: bool = True  # False: only a word after it ("X too") or an earlier clause says so
 
 
 def items_with_ops(directory: Directory, text: str) -> list[Item]:
@@ -85,7 +86,7 @@ def _clause_items(
         elif swapping and word in _SWAP_TO:
             op = ChangeOp.ADD
         texts = named.get(i) or ([n] if op in _NUMBERED and (n := _number(word)) else [])
-        out += [Item(op or after or carried, text) for text in texts]
+        out += [Item(op or after or carried, text, cued=op is not None) for text in texts]
     last = op or after
     return out, (last if last is not None else (carried if out else None))
 

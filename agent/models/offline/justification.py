@@ -34,7 +34,11 @@ _STRONG = re.compile(
 )
 # Weak cues: only when what follows is not a duration, a person, an app, a role or a title.
 _WEAK = re.compile(r"\bfor\s+(?:the|a|an|our|this|that|some|upcoming)\b", _I)
-_STOP = re.compile(r"[.;!?\n]|,\s|\s[-\u2013\u2014]\s")
+_STOP = re.compile(
+    r"[.;:!?\n]|,\s|\s[-\u2013\u2014]\s|"
+    r"\b(?:and|so)\s+(?:i\s+|we\s+)?(?:need|want|would|request|please|can|could|give)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_STOP = re.compile(r"[.;!?\n]")
 _TAIL_DURATION = re.compile(
     r"[\s,]+(?:for|until|till|til|through|thru|by)\s+[^,.;]{1,30}$|[\s,]+permanent(?:ly)?$", _I

@@ -23,7 +23,7 @@ WHO_APPROVES = re.compile(
     rf"\bwho{_W}{_WORDS}(?:approves?|approving|signs?{_W}off|okays?|decides?)\b|"
     rf"\bwho(?:'s|{_W}is|{_W}are|{_W}will{_W}be){_W}(?:the{_W})?approvers?\b|"
     rf"\b(?:which|what){_W}approvers?\b|"
-    rf"\b(?:approval|approver){_W}(?:route|chain|path|flow|steps?|for|of|on){_W}",
+    rf"\bwhat(?:'s|{_W}is|{_W}are){_W}the{_W}approv(?:al|er){_W}(?:route|chain|path|flow|steps?)\b",
     _I,
 )
 _MY_ACCESS = re.compile(
@@ -83,7 +83,7 @@ EXTEND = re.compile(
 def query_of(text: str, reading: Reading) -> Query | None:
     """The read-only question the message asks, if it is one and asks for nothing."""
     if WHO_APPROVES.search(text):
-        return "who_approves"
+        return None if _WANTS.search(WHO_APPROVES.sub(" ", text)) else "who_approves"
     if _WANTS.search(text):
         return None
     if _PENDING.search(text):

@@ -71,7 +71,7 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
     reading = read(directory, plain)
-    early = _settled(directory, text, reading, ctx, phrase)
+    early = _settled(directory, own, text, reading, ctx, phrase)
     if early is not None:
         return early
     fields = _fields(directory, text, reading, ctx, phrase)
@@ -86,12 +86,18 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     return Ask(action=action, **fields)
 
 
-def _settled(
-    directory: Directory, text: str, reading: Reading, ctx: ModelContext, phrase: str | None
+def _settled(  # noqa: PLR0913 (the message read so far, each part once)
+    directory: Directory,
+    own: str,
+    text: str,
+    reading: Reading,
+    ctx: ModelContext,
+    phrase: str | None,
 ) -> Ask | None:
-    """Refusals, questions, withdraw, cancel, confirm and extend: each settles the turn."""
+    """Refusals, questions, withdraw, cancel, confirm and extend: each settles the turn.
+    Refusals read all the requester's own words, the justification's too."""
     query = Q.query_of(text, reading)
-    checked = Q.WHO_APPROVES.sub(" ", text) if query == "who_approves" else text
+    checked = Q.WHO_APPROVES.sub(" ", own) if query == "who_approves" else own
     refusal = refusal_of(checked, reading)
     if refusal is not None:
         return Ask(action="request", refusal=refusal)
