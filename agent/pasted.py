@@ -32,6 +32,7 @@ _FIELD_VALUE = re.compile(
     r"(?:\b(?:reason|justification|why|duration|account|username|user)\s*[:=]|--[\w-]{1,20}=?)\s*$",
     re.IGNORECASE,
 )
+_QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)[^\S\n]*")
 _BLOCK_QUOTE = re.compile(r"^[^\S\n]*(?:>|&gt;)[^\n]*(?:\n|$)", re.MULTILINE)
 
 # Instructions: asks to the reader to grant, change or approve something, or to a model.
@@ -43,6 +44,7 @@ INSTRUCTION = re.compile(
     rf"(?:^|[.!?;:\n]|\b(?:please|pls|also|kindly|and|then|must|should|need\s+to|needs\s+to|"
     rf"make\s+sure\s+to|be\s+sure\s+to|remember\s+to|you\s+(?:will|shall|must|should)))"
     rf"[^\S\n]*(?:please[^\S\n]+|also[^\S\n]+)?{_VERB}\b"
+    rf"|\b[a-z][a-z0-9]{{1,15}}-\d{{1,9}}\b:?[^\S\n]*{_VERB}\b"  # "OPS-1 add okta admin"
     r"|\b(?:system|admin|assistant|bot|ai)[^\S\n]+(?:note|notice|instruction|override|message)s?\b"
     r"|\bnote\s+to\s+(?:the\s+)?(?:bot|assistant|ai|model|agent)\b"
     r"|\b(?:important|attention|instructions?)\s*:"
@@ -65,11 +67,11 @@ def split_pasted(text: str) -> Pasted:
     parts += [(m.start(), m.end()) for m in _BLOCK_QUOTE.finditer(text)]
     intro = _INTRO.search(text)
     if intro is not None and text[intro.end() :].strip():
-        parts.append((intro.end(), len(text)))
+        parts.append((intro.start(), len(text)))  # "here's the ticket:" is no ask either
     parts += _quoted(text)
     kept = _merge(parts)
     own = _blank(text, kept)
-    pasted = [p for s, e in kept if (p := _unwrap(text[s:e]))]
+    pasted = [p for s, e in kept if (p := _unwrap(_INTRO.sub("", text[s:e], count=1)))]
     return Pasted(own=own, pasted=pasted, instructions=any(INSTRUCTION.search(p) for p in pasted))
 
 
@@ -104,7 +106,7 @@ def _quoted(text: str) -> list[tuple[int, int]]:
 def _merge(parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(parts):
-        if merged and start < merged[-1][1]:
+        if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -126,5 +128,5 @@ def _unwrap(part: str) -> str:
         if part.startswith(opener):
             part = part[len(opener) :].removesuffix(closer)
             break
-    lines = (re.sub(r"^\s*(?:>|&gt;)", "", line) for line in part.splitlines())
+    lines = (_QUOTE_MARK.sub("", line) for line in part.splitlines())
     return "\n".join(lines).strip()

@@ -56,7 +56,8 @@ _PERSON_ACCESS = re.compile(
 # A question asks; a request wants (these words make "what Priya has" part of an ask).
 _WANTS = re.compile(
     r"\b(?:i\s+need|i\s+want|i'?d\s+like|give|grant|get\s+me|can\s+i\s+(?:get|have)|"
-    r"could\s+i\s+(?:get|have)|request|same|like|mirror|copy|set\s+(?:me|him|her|them)\s+up)\b",
+    r"could\s+i\s+(?:get|have)|i\s+(?:would\s+like\s+to\s+|want\s+to\s+)?request|requesting|"
+    r"same|like|mirror|copy|set\s+(?:me|him|her|them)\s+up)\b",
     _I,
 )
 
