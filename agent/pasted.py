@@ -97,7 +97,9 @@ def _quoted(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         inner = text[i + 1 : end]
-        if len(inner.split()) >= _MIN_QUOTED_WORDS and not _FIELD_VALUE.search(text[max(0, i - 24) : i]):
+        if len(inner.split()) >= _MIN_QUOTED_WORDS and not _FIELD_VALUE.search(
+            text[max(0, i - 24) : i]
+        ):
             found.append((i, end + 1))
         i = end + 1
     return found

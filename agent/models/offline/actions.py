@@ -47,9 +47,7 @@ def narrowed(directory: Directory, text: str, fields: dict[str, Any]) -> dict[st
     the card the ask builds; "same as Priya but only GitHub" narrows it as before."""
     items = items_with_ops(directory, text)
     moved = [
-        i
-        for i in items
-        if i.op == ChangeOp.REMOVE or (i.op == ChangeOp.ADD and i.cued)
+        i for i in items if i.op == ChangeOp.REMOVE or (i.op == ChangeOp.ADD and i.cued)
     ]  # "X as well" may be about anything; "plus X" adds X
     if not moved:
         return fields
@@ -72,13 +70,17 @@ def _grouped(items: list[Item]) -> list[Change]:
     return changes
 
 
-def with_pasted(directory: Directory, ask: Ask, split: Pasted, now: str, reasons: tuple[str, ...]) -> Ask:
+def with_pasted(
+    directory: Directory, ask: Ask, split: Pasted, now: str, reasons: tuple[str, ...]
+) -> Ask:
     """Pasted text gives at most a justification, and a note that its instructions were
     ignored; nothing else in it reaches the ask."""
     if not split.pasted:
         return ask
     update: dict[str, Any] = {"ignored_instructions": split.instructions}
-    found = None if ask.justification or ask.refusal else pasted_justification(directory, split, now)
+    found = (
+        None if ask.justification or ask.refusal else pasted_justification(directory, split, now)
+    )
     if found is not None:
         update["justification"] = found
         update["reason"] = ask.reason or match_reason(list(reasons), found)
@@ -95,8 +97,8 @@ def pasted_justification(directory: Directory, split: Pasted, now: str) -> str |
         if found is not None and not INSTRUCTION.search(found.text):
             return found.text[:_MAX_JUSTIFICATION]
     for part in split.pasted:
-        for sentence in _SENTENCE.findall(part):
-            words = sentence.strip(" \t-*#:")
+        for sentence in _SENTENCE.finditer(part):
+            words = sentence.group().strip(" \t-*#:")
             if len(words.split()) >= 2 and not INSTRUCTION.search(words):
                 return words[:_MAX_JUSTIFICATION]
     return None

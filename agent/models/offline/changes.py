@@ -20,7 +20,10 @@ from tools.change_models import Change, ChangeOp
 from tools.matching import normalize
 
 _I = re.IGNORECASE
-_NAME = r"(<@[UW][A-Z0-9]+(?:\|[^<>]{0,80})?>|[\w.+-]{1,64}@[\w-]{1,64}(?:\.[\w-]{1,64}){1,4}|[\w'.-]{1,64}(?:[^\S\n]+[\w'.-]{1,64})?)"
+_NAME = (
+    r"(<@[UW][A-Z0-9]+(?:\|[^<>]{0,80})?>|[\w.+-]{1,64}@[\w-]{1,64}(?:\.[\w-]{1,64}){1,4}|"
+    r"[\w'.-]{1,64}(?:[^\S\n]+[\w'.-]{1,64})?)"
+)
 _FOR_INSTEAD = re.compile(
     rf"\bfor\s+{_NAME}[^\S\n]+instead\b|\binstead\s+(?:for|give\s+it\s+to)\s+{_NAME}|"
     rf"\b(?:it'?s|it\s+is|this\s+is|that'?s|make\s+it|actually|rather|no,?)\s+(?:actually\s+)?"

@@ -24,7 +24,13 @@ _REWRITES = (
         "until ",
     ),
     (re.compile(rf"\b(?:another|one\s+more|an\s+extra|an\s+additional)\s+(?={_UNIT}\b)", _I), "a "),
-    (re.compile(rf"\b(\d+|a|an|two|three|four|five|six|few)\s+(?:more|extra|additional)\s+(?={_UNIT}\b)", _I), r"\1 "),
+    (
+        re.compile(
+            rf"\b(\d+|a|an|two|three|four|five|six|few)\s+(?:more|extra|additional)\s+(?={_UNIT}\b)",
+            _I,
+        ),
+        r"\1 ",
+    ),
 )
 
 

@@ -20,15 +20,24 @@ from tools.change_models import ChangeOp
 
 # Multi-word cues first become one word, so cues are read word by word.
 _PHRASES = (
-    (r"\b(?:all|everything|anything|the\s+rest)\s+(?:but|except(?:\s+for)?|apart\s+from|"
-     r"other\s+than|besides|save)\b", " except "),
+    (
+        r"\b(?:all|everything|anything|the\s+rest)\s+(?:but|except(?:\s+for)?|apart\s+from|"
+        r"other\s+than|besides|save)\b",
+        " except ",
+    ),
     (r"\bnothing\s+(?:but|except|other\s+than)\b", " only "),
-    (r"\b(?:get\s+rid\s+of|take\s+(?:off|out|away)|leave\s+(?:out|off)|no\s+need\s+for|"
-     r"do\s+not\s+need|don'?t\s+need|dont\s+need|no\s+longer\s+need|instead\s+of|rather\s+than|"
-     r"not\s+including)\b", " without "),
+    (
+        r"\b(?:get\s+rid\s+of|take\s+(?:off|out|away)|leave\s+(?:out|off)|no\s+need\s+for|"
+        r"do\s+not\s+need|don'?t\s+need|dont\s+need|no\s+longer\s+need|instead\s+of|rather\s+than|"
+        r"not\s+including)\b",
+        " without ",
+    ),
     (r"\b(?:as\s+well|in\s+addition|on\s+top)\b", " too "),
-    (r"\b(?:not|isn'?t|aren'?t|no\s+longer)\s+(?:needed|necessary|required|wanted)\b|"
-     r"\bcan\s+go\b", " unneeded "),
+    (
+        r"\b(?:not|isn'?t|aren'?t|no\s+longer)\s+(?:needed|necessary|required|wanted)\b|"
+        r"\bcan\s+go\b",
+        " unneeded ",
+    ),
     (r"\b(?:throw|put|chuck)\s+in\b|\band\s+also\b", " add "),
 )
 _PHRASE_RES = tuple((re.compile(p, re.IGNORECASE), r) for p, r in _PHRASES)
@@ -45,7 +54,11 @@ _BEFORE: dict[str, ChangeOp] = {
 }
 _SWAP = frozenset("swap replace switch exchange substitute".split())  # "swap X for Y"
 _SWAP_TO = frozenset("for with to by into".split())
-_AFTER: dict[str, ChangeOp] = {"too": ChangeOp.ADD, "unneeded": ChangeOp.REMOVE, "off": ChangeOp.REMOVE}
+_AFTER: dict[str, ChangeOp] = {
+    "too": ChangeOp.ADD,
+    "unneeded": ChangeOp.REMOVE,
+    "off": ChangeOp.REMOVE,
+}
 _WEAK = frozenset({"and", "with"})  # add only at the start of a clause ("and X too")
 _NUMBERED = frozenset({ChangeOp.REMOVE, ChangeOp.ONLY})
 

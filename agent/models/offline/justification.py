@@ -18,9 +18,7 @@ from domain.model.durations import DurationError, parse_duration
 
 _I = re.IGNORECASE
 # A label: the value after it, to the end of its sentence.
-_LABEL = re.compile(
-    r"\b(?:reason|justification|purpose)\s*(?:is|was|being|:|=|-)\s*", _I
-)
+_LABEL = re.compile(r"\b(?:reason|justification|purpose)\s*(?:is|was|being|:|=|-)\s*", _I)
 _FLAG = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
 # Strong cues: what follows is why, whoever or whatever it names.
 _STRONG = re.compile(
@@ -101,6 +99,9 @@ def _is_duration(directory: Directory, words: str, now: str) -> bool:
     if not now:
         return False
     try:
-        return parse_duration(words, now=datetime.fromisoformat(now), tz=directory.timezone) is not None
+        return (
+            parse_duration(words, now=datetime.fromisoformat(now), tz=directory.timezone)
+            is not None
+        )
     except DurationError:
         return True

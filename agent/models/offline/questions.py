@@ -17,7 +17,9 @@ from tools.query_models import Query
 _I = re.IGNORECASE
 _W = r"[^\S\n]+"  # spaces within a line
 _WORDS = rf"(?:[\w'-]{{1,40}}{_W}){{0,3}}?"  # up to three words, each bounded (rule 7)
-_STUFF = r"(?:access|apps|applications|permissions|perms|entitlements|grants|rights|tools|systems|roles)"
+_STUFF = (
+    r"(?:access|apps|applications|permissions|perms|entitlements|grants|rights|tools|systems|roles)"
+)
 
 WHO_APPROVES = re.compile(
     rf"\bwho{_W}{_WORDS}(?:approves?|approving|signs?{_W}off|okays?|decides?)\b|"

@@ -86,7 +86,7 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     return Ask(action=action, **fields)
 
 
-def _settled(  # noqa: PLR0913 (the message read so far, each part once)
+def _settled(
     directory: Directory,
     own: str,
     text: str,
@@ -102,18 +102,26 @@ def _settled(  # noqa: PLR0913 (the message read so far, each part once)
     if refusal is not None:
         return Ask(action="request", refusal=refusal)
     items = _entitlements(directory, reading)
-    if Q.withdraws(text, ctx.stage, bool(items)):
-        return Ask(action="withdraw", entitlements=items)
-    if P.CANCEL.search(text) and not (ctx.stage == "proposal" and items):
-        return Ask(action="cancel")
-    if ctx.stage == "proposal" and P.CONFIRM.search(text):
-        return Ask(action="confirm")
+    closed = _closed(text, ctx, items)
+    if closed is not None:
+        return closed
     if query is not None:
         subject = Q.person_asked(text, reading) if query == "person_access" else None
         ents = items if query == "who_approves" else []
         return Ask(action="query", query=query, beneficiary=subject, entitlements=ents)
     if Q.extends(text) and (items or ctx.stage != "proposal"):
         return Ask(action="extend", entitlements=items, duration=_extension(text, phrase))
+    return None
+
+
+def _closed(text: str, ctx: ModelContext, items: list[str]) -> Ask | None:
+    """Withdraw a submitted request, cancel the open card or question, or confirm it."""
+    if Q.withdraws(text, ctx.stage, bool(items)):
+        return Ask(action="withdraw", entitlements=items)
+    if P.CANCEL.search(text) and not (ctx.stage == "proposal" and items):
+        return Ask(action="cancel")
+    if ctx.stage == "proposal" and P.CONFIRM.search(text):
+        return Ask(action="confirm")
     return None
 
 
@@ -124,7 +132,9 @@ def _extension(text: str, phrase: str | None) -> str | None:
     return phrase
 
 
-def _why(why: Justification | None, reading: Reading, own: str, ctx: ModelContext) -> dict[str, Any]:
+def _why(
+    why: Justification | None, reading: Reading, own: str, ctx: ModelContext
+) -> dict[str, Any]:
     """The justification as typed, and the org reason it (or the rest) matches."""
     out: dict[str, Any] = {}
     flag = P.FLAG_REASON.search(own)
@@ -140,7 +150,9 @@ def _why(why: Justification | None, reading: Reading, own: str, ctx: ModelContex
 
 def _without_items(reading: Reading) -> str:
     """The words of the message that name no app or entitlement ("pagerduty" is no pager)."""
-    named = {i for s in reading.spans if s.kind in ("app", "entitlement") for i in range(s.start, s.end)}
+    named = {
+        i for s in reading.spans if s.kind in ("app", "entitlement") for i in range(s.start, s.end)
+    }
     return " ".join(w for i, w in enumerate(reading.words) if i not in named)
 
 

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agent import pasted
 from agent.answers import pick
 from agent.bounds import MAX_MESSAGE_CHARS, cut_notice
 from agent.deps import AgentDeps
 from agent.graph import build_graph
-from agent import pasted
 from agent.models.offline import (
     actions,
     changes,

@@ -78,7 +78,9 @@ def test_same_access_plus_an_item_adds_it_to_the_card() -> None:
         ("looker explorer for a month, reason: quarterly audit prep", "quarterly audit prep", None),
     ],
 )
-def test_the_justification_is_kept_as_typed(said: str, justification: str, reason: str | None) -> None:
+def test_the_justification_is_kept_as_typed(
+    said: str, justification: str, reason: str | None
+) -> None:
     ask = read(said)
     assert ask.action == "request"
     assert ask.justification == justification
@@ -202,7 +204,10 @@ def test_extending_the_open_card_is_a_new_end() -> None:
 
 @pytest.mark.parametrize(
     ("said", "person"),
-    [("take Priya Shah off PagerDuty", "priya shah"), ("remove Ben Carter from jira", "ben carter")],
+    [
+        ("take Priya Shah off PagerDuty", "priya shah"),
+        ("remove Ben Carter from jira", "ben carter"),
+    ],
 )
 def test_revoking_with_no_card_open(said: str, person: str) -> None:
     ask = read(said)

@@ -32,14 +32,19 @@ from tests.unit.agent.reading_helpers import changes, on_card, read
         ("only 1 and 3", [("only", "1", "3")]),
         ("keep only jira and confluence", [("only", "jira", "confluence")]),
         ("no, just github write", [("only", "github write")]),
-        ("swap datadog standard for datadog admin", [
-            ("remove", "datadog standard"),
-            ("add", "datadog admin"),
-        ]),
+        (
+            "swap datadog standard for datadog admin",
+            [
+                ("remove", "datadog standard"),
+                ("add", "datadog admin"),
+            ],
+        ),
         ("drop snowflake and add datadog", [("remove", "snowflake"), ("add", "datadog")]),
     ],
 )
-def test_items_on_the_card_are_added_removed_or_kept(said: str, expected: list[tuple[str, ...]]) -> None:
+def test_items_on_the_card_are_added_removed_or_kept(
+    said: str, expected: list[tuple[str, ...]]
+) -> None:
     ask = on_card(said)
     assert ask.action == "edit"
     assert changes(ask) == expected
