@@ -127,7 +127,7 @@ class Nodes:
         )
         if _action(answer) == "cancel":  # the Cancel button
             return dump(_cancelled())
-        return dump({"turns": _next_turns(load(state), answer)})
+        return dump({"turns": _next_turns(state, answer)})
 
     def propose(self, state: AgentState) -> AgentState:
         answer = interrupt(
@@ -138,7 +138,7 @@ class Nodes:
             return dump({"outcome": Outcome.CONFIRMED, "reply": "Submitted for approval."})
         if action == "cancel":
             return dump(_cancelled())
-        return dump({"outcome": None, "turns": _next_turns(load(state), answer)})
+        return dump({"outcome": None, "turns": _next_turns(state, answer)})
 
 
 def _cancelled() -> Update:
@@ -157,14 +157,14 @@ def _action(answer: object) -> str | None:
     return str(answer.get("action")) if isinstance(answer, dict) and "action" in answer else None
 
 
-def _next_turns(conv: Conversation, answer: object) -> list[Said]:
+def _next_turns(state: AgentState, answer: object) -> list[Said]:
     """The conversation with the bot's question and the answer added, keeping the last
     `MAX_TURNS`: a long back-and-forth neither grows the checkpointed state nor the
     model's prompt without bound (the merged ask keeps what earlier turns said)."""
     text = str(answer.get("text", "")) if isinstance(answer, dict) else str(answer)
     turns = [
-        *conv.turns,
-        Said(role="assistant", text=conv.reply),
+        *(Said.model_validate(turn) for turn in state.get("turns", [])),
+        Said(role="assistant", text=state.get("reply", "")),
         Said(role="user", text=text),
     ]
     return turns[-MAX_TURNS:]

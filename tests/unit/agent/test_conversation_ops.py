@@ -10,17 +10,19 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agent.answers import apply_answer
 from agent.deps import AgentDeps
+from agent.errands import withdrawal
 from agent.graph import build_graph
 from agent.phrasing import IGNORED_INSTRUCTIONS, NOT_A_CHANGE
 from agent.resolving import proposal_input
 from agent.runner import AgentRunner, Reply, thread_id
-from agent.state import AskState, Outcome, Picks, Question, Stage
+from agent.state import AskState, Intent, Outcome, Picks, Question, Stage
 from domain.ports import FixedClock
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
 from tools.base import Candidate, ToolContext
 from tools.change_models import Change, ChangeOp
 from tools.changes import apply_changes
+from tools.extension import ExtensionInput, build_extension
 from tools.proposal import build_proposal
 from tools.proposal_models import Problem, Proposal, ProposalInput
 
@@ -205,3 +207,22 @@ def test_the_answer_to_which_apps_goes_into_the_picks() -> None:
     picks = apply_answer(question, Picks(), selection=["1", "3"], select_all=False)
     assert picks.apps == ["github", "hooks"]
     assert proposal_input(AskState(), picks).apps == ["github", "hooks"]
+
+
+def test_an_extension_is_built_by_the_extension_tool_and_shown_like_a_card() -> None:
+    r, _ = runner({"action": "extend", "entitlements": ["github read"], "duration": "1 week"})
+    reply = r.send(T, ALEX, "extend my github read access by a week")
+    built = build_extension(CTX, ExtensionInput(entitlements=["github read"], duration="1 week"))
+    assert reply.proposal == built
+    expected = {"ready": Outcome.PROPOSAL, "needs_input": Outcome.CLARIFY}
+    assert reply.kind == expected.get(built.status, Outcome.REFUSED)
+
+
+def test_a_picked_request_is_handed_to_the_surface_to_withdraw() -> None:
+    choices = [Candidate(id=i, label=i, score=100) for i in ("REQ-1", "REQ-2")]
+    question = Question(
+        problems=[Problem(slot="request", code="which_request", message="?", choices=choices)]
+    )
+    picks = apply_answer(question, Picks(), selection=["2"], select_all=False)
+    update = withdrawal(CTX, AskState(intent=Intent.WITHDRAW), picks)
+    assert update.get("outcome") == Outcome.WITHDRAW and update.get("withdraw") == ["REQ-2"]
