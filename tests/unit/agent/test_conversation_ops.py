@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import cast
 
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -15,7 +16,7 @@ from agent.graph import build_graph
 from agent.phrasing import IGNORED_INSTRUCTIONS, NOT_A_CHANGE
 from agent.resolving import proposal_input
 from agent.runner import AgentRunner, Reply, thread_id
-from agent.state import AskState, Intent, Outcome, Picks, Question, Stage
+from agent.state import AgentState, AskState, Intent, Outcome, Picks, Question, Stage, load
 from domain.ports import FixedClock
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
@@ -226,3 +227,27 @@ def test_a_picked_request_is_handed_to_the_surface_to_withdraw() -> None:
     picks = apply_answer(question, Picks(), selection=["2"], select_all=False)
     update = withdrawal(CTX, AskState(intent=Intent.WITHDRAW), picks)
     assert update.get("outcome") == Outcome.WITHDRAW and update.get("withdraw") == ["REQ-2"]
+
+
+def test_a_checkpoint_written_before_typed_state_still_loads() -> None:
+    old = {
+        "requester": ALEX,
+        "turns": [{"role": "user", "text": "same access as priya"}],
+        "ask": {"access_like": "person", "reference": "Priya", "duration": "1w"},
+        "picks": {"entitlements": ["github:write"], "identities": {}},
+        "question": {"problems": [{"slot": "duration", "code": "no_duration", "message": "?"}]},
+        "proposal": None,
+        "outcome": "clarify",
+        "reply": "?",
+        "refusal_code": None,
+        "notices": [],
+        "usage": {"model_calls": 1},
+        "structured": False,
+    }
+    conv = load(cast(AgentState, old))
+    assert (conv.stage, conv.ask.intent, conv.ask.access_like) == (
+        Stage.CLARIFY,
+        Intent.REQUEST,
+        "person",
+    )
+    assert conv.picks.entitlements == ["github:write"] and conv.outcome is Outcome.CLARIFY
