@@ -69,7 +69,8 @@ def test_a_clarification_button_answers_the_question(slack: SlackHarness) -> Non
     h.click(ALEX, raman, channel=question["channel"], ts=question["ts"])
     answered = h.slack.wait_for("chat.update", lambda b: b["ts"] == question["ts"], count=2)
     assert "You chose: Priya Raman" in answered[-1]["text"]
-    assert h.slack.wait_for("chat.update", lambda b: "Which do you need" in b["text"])
+    # "same access" is every item at once (docs/specs/conversation.md §1): the card follows
+    assert h.slack.wait_for("chat.update", lambda b: "Request for Alex Meyer" in b["text"])
 
 
 def test_app_home_shows_what_waits_and_opens_the_form(slack: SlackHarness) -> None:
