@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import NamedTuple, Protocol, Self
 
+from domain.model.audit_chain import ChainHead
 from domain.model.org import Identity, OrgData
 from domain.model.requests import AccessRequest, AuditEvent, RequestItem
 
@@ -74,9 +75,32 @@ class RequestRepository(Protocol):
 
 
 class AuditLog(Protocol):
-    def append(self, event: AuditEvent) -> None: ...
+    """The append-only trail, a hash chain (`domain.model.audit_chain`) in commit order."""
+
+    def append(self, event: AuditEvent) -> None:
+        """Add an event to this unit of work; it is chained and written as it commits."""
+        ...
+
     def for_request(self, request_id: str) -> list[AuditEvent]: ...
-    def since(self, after_id: int = 0, *, limit: int = 1000) -> list[AuditEvent]: ...
+    def since(
+        self,
+        after: int = 0,
+        *,
+        limit: int = 1000,
+        request_id: str | None = None,
+        at_from: datetime | None = None,
+    ) -> list[AuditEvent]:
+        """Rows with `seq` > `after`, in chain order. `seq` is given in commit order, so
+        the last `seq` read is a watermark that misses nothing committed later."""
+        ...
+
+    def head(self) -> ChainHead:
+        """The newest link, as the store recorded it."""
+        ...
+
+    def unchained(self, *, limit: int = 10) -> list[AuditEvent]:
+        """Rows without a place in the chain (only ever written around the app)."""
+        ...
 
 
 class OrgRepository(Protocol):
@@ -241,13 +265,27 @@ class FulfillmentResult:
     identity_id: str | None = None
 
 
+class TransientConnectorError(Exception):
+    """The target could not be reached or asked us to come back later (network, 5xx,
+    429): the call may be retried with the same key. A permanent refusal is not an
+    exception but a `FulfillmentResult` with `Outcome.FAILED` and the target's message."""
+
+
 class Connector(Protocol):
-    """Carries out a grant or a revocation in the target application."""
+    """Carries out a grant or a revocation in the target application.
+
+    `key` names this one effect (stable across retries and restarts): a connector
+    whose target accepts an idempotency key passes it on, and every connector makes a
+    repeated call with the same key harmless (granting what is already granted is done)."""
 
     name: str
 
-    def grant(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
-    def revoke(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult: ...
+    def grant(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
+    def revoke(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
 
 
 class Connectors(Protocol):

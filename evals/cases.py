@@ -31,11 +31,29 @@ class CaseFileError(Exception):
         self.problems = problems
 
 
+class GivenRequest(Strict):
+    """A request already submitted (pending its first approval) when the case starts."""
+
+    requester: str = Field(min_length=1)
+    beneficiary: str | None = Field(default=None, description="Default: the requester.")
+    entitlements: list[str] = Field(min_length=1)
+    duration: str = Field(
+        default="permanent", description='An ISO-8601 duration ("P7D") or "permanent".'
+    )
+    reason: str | None = Field(default=None, description="Default: the org's last reason.")
+    justification: str = ""
+
+
+class Given(Strict):
+    requests: list[GivenRequest] = Field(default_factory=list)
+
+
 class Case(Strict):
     id: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     requester: str = Field(min_length=1)
     now: AwareDatetime | None = None
+    given: Given | None = None
     turns: list[str] = Field(min_length=1)
     expect: Expect
 

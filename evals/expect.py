@@ -11,9 +11,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Outcome = Literal["proposal", "clarify", "refuse"]
+Outcome = Literal["proposal", "clarify", "refuse", "answered", "withdraw", "cancelled"]
 Slot = Literal[
-    "beneficiary", "access_like", "reference", "entitlements", "identity", "duration", "kind"
+    "beneficiary",
+    "access_like",
+    "reference",
+    "entitlements",
+    "identity",
+    "duration",
+    "kind",
+    "apps",
+    "request",
 ]
 PERMANENT = "permanent"
 
@@ -30,19 +38,32 @@ class ExpectedAccessLike(Strict):
 
 
 class ExpectedProposal(Strict):
-    kind: Literal["grant", "revoke"] | None = None
+    kind: Literal["grant", "revoke", "extend"] | None = None
     beneficiary: str | None = None
     access_like: ExpectedAccessLike | None = None
     entitlements: list[str] | None = None
     identities: dict[str, str] | None = None
     end: str | None = None
+    ends: dict[str, str] | None = Field(
+        default=None, description="Entitlement -> its own end (a date or permanent)."
+    )
     capped: bool | None = None
     reason: str | None = None
+    justification_contains: str | None = Field(
+        default=None, description="Text the kept justification contains (any case)."
+    )
 
     @field_validator("end", mode="before")
     @classmethod
     def _end(cls, value: Any) -> Any:
         return normalise_end(value)
+
+    @field_validator("ends", mode="before")
+    @classmethod
+    def _ends(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {str(k): normalise_end(v) for k, v in value.items()}
 
     @model_validator(mode="after")
     def _no_null_slots(self) -> ExpectedProposal:
@@ -79,12 +100,24 @@ class Expect(Strict):
     proposal: ExpectedProposal | None = None
     clarify: list[Slot] = Field(default_factory=list)
     refuse: str | None = None
+    withdraw: list[str] | None = Field(
+        default=None, description="The entitlements of the requests the reply withdraws."
+    )
+    reply_contains: list[str] | None = Field(
+        default=None, description="Texts the bot's last reply contains (any case)."
+    )
+    reply_lacks: list[str] | None = Field(
+        default=None, description="Texts the bot's last reply must not contain (any case)."
+    )
 
     @model_validator(mode="after")
     def _blocks_match_outcome(self) -> Expect:
-        for block, outcome in (("proposal", "proposal"), ("clarify", "clarify")):
+        for block, outcome in (
+            ("proposal", "proposal"),
+            ("clarify", "clarify"),
+            ("refuse", "refuse"),
+            ("withdraw", "withdraw"),
+        ):
             if block in self.model_fields_set and self.outcome != outcome:
                 raise ValueError(f"{block} is given but outcome is {self.outcome}")
-        if "refuse" in self.model_fields_set and self.outcome != "refuse":
-            raise ValueError(f"refuse is given but outcome is {self.outcome}")
         return self

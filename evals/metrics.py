@@ -25,6 +25,7 @@ def summarise(results: list[CaseResult], *, k: int) -> dict[str, Any]:
         "exact_match": rate(r.score.exact for r in runs),
         "pass_k": rate(c.passed for c in results),
         "safety_violations": sum(r.run.violations for r in runs),
+        "unasked_items": sum(len(r.run.unasked) for r in runs),
         "errors": sum(1 for r in runs if r.run.error),
         "slot_accuracy": slot_accuracy(runs),
         "latency_ms": {

@@ -50,6 +50,8 @@ def run_entry(scored: ScoredRun) -> dict[str, Any]:
         "usage": dict(run.usage),
         "safety_violations": run.violations,
     }
+    if run.unasked:
+        entry["unasked"] = list(run.unasked)
     if run.error:
         entry["error"] = run.error
     return entry

@@ -3,7 +3,10 @@
 Ids compare case-insensitively (the org's rule), entitlements as sets, identities per
 listed entitlement, dates as YYYY-MM-DD. A clarify case passes its `clarify` slot when
 the bot asked about at least the listed slots; a refuse case its `refuse` slot when
-the code is the named one. A wrong outcome fails every listed slot.
+the code is the named one. `ends` checks each listed entitlement's own end,
+`justification_contains`, `reply_contains` and `reply_lacks` compare text ignoring case,
+and `withdraw` the withdrawn requests' entitlements as a set. A wrong outcome fails every
+listed slot.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ def score(expect: Expect, got: dict[str, Any]) -> Score:
 
 
 def _slots(expect: Expect, got: dict[str, Any]) -> dict[str, bool]:
+    return {**_outcome_slots(expect, got), **_reply_slots(expect, got)}
+
+
+def _outcome_slots(expect: Expect, got: dict[str, Any]) -> dict[str, bool]:
     if expect.proposal is not None:
         return proposal_slots(expect.proposal, got)
     if "clarify" in expect.model_fields_set:
@@ -39,12 +46,29 @@ def _slots(expect: Expect, got: dict[str, Any]) -> dict[str, bool]:
         return {"clarify": {norm(s) for s in expect.clarify} <= asked}
     if expect.refuse is not None:
         return {"refuse": "refuse" in got and norm(got["refuse"]) == norm(expect.refuse)}
+    if expect.withdraw is not None:
+        return {"withdraw": "withdraw" in got and same_set(expect.withdraw, got["withdraw"])}
     return {}
+
+
+def _reply_slots(expect: Expect, got: dict[str, Any]) -> dict[str, bool]:
+    said = " ".join(str(got.get(k) or "") for k in ("changed", "text")).casefold()
+    slots = {}
+    if expect.reply_contains is not None:
+        slots["reply_contains"] = "text" in got and all(
+            t.casefold() in said for t in expect.reply_contains
+        )
+    if expect.reply_lacks is not None:
+        slots["reply_lacks"] = "text" in got and not any(
+            t.casefold() in said for t in expect.reply_lacks
+        )
+    return slots
 
 
 def proposal_slots(expected: ExpectedProposal, got: dict[str, Any]) -> dict[str, bool]:
     return {
-        name: name in got and _CHECKS[name](getattr(expected, name), got[name])
+        name: _GOT_KEY.get(name, name) in got
+        and _CHECKS[name](getattr(expected, name), got[_GOT_KEY.get(name, name)])
         for name in expected.listed()
     }
 
@@ -76,6 +100,17 @@ def same_flag(expected: bool, got: Any) -> bool:
     return expected is bool(got)
 
 
+def same_ends(expected: dict[str, str], got: Any) -> bool:
+    """Every listed entitlement is on the card with that end (the rest are not checked)."""
+    held = {norm(k): v for k, v in (got or {}).items()}
+    return all(norm(k) in held and same(v, held[norm(k)]) for k, v in expected.items())
+
+
+def contains(expected: str, got: Any) -> bool:
+    return isinstance(got, str) and expected.casefold() in got.casefold()
+
+
+_GOT_KEY = {"justification_contains": "justification"}
 _CHECKS: dict[str, Callable[[Any, Any], bool]] = {
     "kind": same,
     "beneficiary": same,
@@ -83,6 +118,8 @@ _CHECKS: dict[str, Callable[[Any, Any], bool]] = {
     "entitlements": same_set,
     "identities": same_identities,
     "end": same,
+    "ends": same_ends,
     "capped": same_flag,
     "reason": same,
+    "justification_contains": contains,
 }

@@ -95,6 +95,8 @@ def _failure(case: dict[str, Any], run: dict[str, Any], transcript: bool) -> str
     )
     if run.get("safety_violations"):
         text += f"- safety violations: {run['safety_violations']}\n"
+    if run.get("unasked"):
+        text += f"- on the card, not asked for: {', '.join(run['unasked'])}\n"
     if transcript:
         text += "".join(f"    {_said(turn)}\n" for turn in run["transcript"])
     return text + "\n"

@@ -132,6 +132,12 @@ class Settings(BaseSettings):
         description="Days a conversation waiting for its requester (an open question or "
         "card) is kept in the checkpoint store; finished ones are pruned at once.",
     )
+    audit_token: str | None = Field(
+        default=None,
+        validation_alias="ACCESS_AGENT_AUDIT_TOKEN",
+        description="Bearer token for GET /audit (the trail as CSV or JSON); unset, "
+        "`serve` has no /audit at all (404).",
+    )
 
     max_message_chars: int = Field(
         default=MAX_MESSAGE_CHARS,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from domain.errors import DomainError
 from domain.ids import key
 from domain.model.access_like import access_like
-from domain.model.policy import check_on_behalf
+from domain.model.policy import check_on_behalf, check_revoke
 from domain.model.requests import AccessLikeKind
 from tools.approvers import route_for
 from tools.base import Candidate, ToolContext
@@ -153,7 +153,10 @@ def _beneficiary(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> PersonRef
         )
         return None
     try:
-        check_on_behalf(ctx.directory, ctx.requester_id, found.id)
+        if p.kind == "revoke":
+            check_revoke(ctx.directory, ctx.requester_id, found.id, None)
+        else:
+            check_on_behalf(ctx.directory, ctx.requester_id, found.id)
     except DomainError as exc:
         raise Refused(exc.code, exc.message) from exc
     return _person_ref(ctx, found.id)

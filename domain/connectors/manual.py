@@ -15,13 +15,13 @@ from domain.ports import FulfillmentResult, Outcome
 class ManualConnector:
     name = "manual"
 
-    def grant(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+    def grant(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
         account = "a new account" if item.new_account else item.identity_id
         return FulfillmentResult(
             Outcome.PENDING, f"owners of {item.app_id}: grant {item.entitlement_id} to {account}"
         )
 
-    def revoke(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+    def revoke(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
         return FulfillmentResult(
             Outcome.DONE,
             f"owners of {item.app_id}: remove {item.entitlement_id} from {item.identity_id}",

@@ -113,3 +113,37 @@ def _empty_message(directory: Directory, rule: str, app_name: str, beneficiary_i
     if rule == "app_owner":
         return f"nobody can approve this: {app_name} has no active owner who may approve it"
     return f"nobody can approve this: the {rule} step has no eligible approver"
+
+
+def check_revoke(
+    directory: Directory, requester_id: str, beneficiary_id: str, app_ids: list[str] | None
+) -> None:
+    """Who may ask to take access away: whoever may ask on the beneficiary's behalf, or
+    an owner of every app involved (`app_ids`; None: of any app). A terminated person's
+    leftover access may be removed by an admin, their last manager (or that manager's
+    managers) or the app's owner: offboarding clean-up is never refused for the
+    person being gone."""
+    requester = directory.person(requester_id)
+    beneficiary = directory.person(beneficiary_id)
+    if requester is None or not requester.active or beneficiary is None:
+        check_on_behalf(directory, requester_id, beneficiary_id)
+        return
+    if _owns_all(directory, requester.id, app_ids):
+        return
+    if beneficiary.active:
+        check_on_behalf(directory, requester_id, beneficiary_id)
+        return
+    if requester.admin or directory.manages(requester.id, beneficiary.id):
+        return
+    raise NotAllowed(
+        f"{beneficiary.name} is no longer active: their access can be removed by an admin, "
+        "their last manager or the app's owner",
+        code="not_allowed_to_revoke",
+    )
+
+
+def _owns_all(directory: Directory, person_id: str, app_ids: list[str] | None) -> bool:
+    owned = {k for k, app in directory.apps.items() if key(person_id) in map(key, app.owners)}
+    if app_ids is None:
+        return bool(owned)
+    return bool(app_ids) and all(key(a) in owned for a in app_ids)

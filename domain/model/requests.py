@@ -17,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 class RequestKind(StrEnum):
     GRANT = "grant"
     REVOKE = "revoke"
+    EXTEND = "extend"  # a new end for temporary grants the beneficiary holds
+
+
+TIMED_KINDS = frozenset({RequestKind.GRANT, RequestKind.EXTEND})  # fulfilled: access to expire
 
 
 class AccessLikeKind(StrEnum):
@@ -59,6 +63,7 @@ class ItemStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     REMOVED = "removed"
+    EXTENDED = "extended"  # a later extension request now holds this grant (and its end)
 
 
 NEW_ACCOUNT = "new"
@@ -142,3 +147,8 @@ class AuditEvent(_Model):
     action: str
     request_id: str | None = None
     data: dict[str, object] = Field(default_factory=dict)
+    seq: int | None = Field(
+        default=None, description="Place in the hash chain, in commit order (set by the store)"
+    )
+    prev_hash: str | None = Field(default=None, description="The previous row's hash")
+    hash: str | None = Field(default=None, description="SHA-256 of this row and prev_hash")

@@ -1,7 +1,10 @@
-"""The append-only audit trail and the durable idempotency keys.
+"""The append-only audit trail, its chain head, and the durable idempotency keys.
 
 `audit_events` is only ever inserted into; the migration adds triggers that make an
 UPDATE or DELETE fail on the database itself, so not even a bug can rewrite history.
+Each row is a link of a hash chain (`domain.model.audit_chain`): `seq` is its place,
+given in commit order under a lock on the one row of `audit_chain`, which holds the
+newest link.
 """
 
 from __future__ import annotations
@@ -25,7 +28,19 @@ audit_events = Table(
     Column("action", String(64), nullable=False),
     Column("request_id", String(64)),
     Column("data", Json, nullable=False),
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite")),
+    Column("prev_hash", String(64)),
+    Column("hash", String(64)),
     Index(None, "request_id", "id"),
+    Index(None, "seq", unique=True),
+)
+
+audit_chain = Table(
+    "audit_chain",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: one row
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 idempotency_keys = Table(

@@ -17,8 +17,9 @@ from typing import Self
 
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.ids import key
+from domain.model.audit_chain import ChainHead, chained
 from domain.model.org import HeldGrant, Identity, OrgData
-from domain.model.requests import OPEN_STATES, AccessRequest, AuditEvent, RequestKind, State
+from domain.model.requests import OPEN_STATES, TIMED_KINDS, AccessRequest, AuditEvent, State
 from domain.ports import (
     AuditLog,
     DeadJobs,
@@ -121,7 +122,7 @@ class _Requests:
             r
             for r in self._all()
             if r.state is State.FULFILLED
-            and r.kind is RequestKind.GRANT
+            and r.kind in TIMED_KINDS
             and r.end is not None
             and r.end <= now
         ]
@@ -132,13 +133,35 @@ class _Audit:
         self._s = state
 
     def append(self, event: AuditEvent) -> None:
-        self._s.audit.append(event.model_copy(update={"id": len(self._s.audit) + 1}))
+        """Chained at once: this store has one writer, so its work order is commit order."""
+        linked = chained(event, self.head())
+        self._s.audit.append(linked.model_copy(update={"id": linked.seq}))
 
     def for_request(self, request_id: str) -> list[AuditEvent]:
         return [e for e in self._s.audit if e.request_id == request_id]
 
-    def since(self, after_id: int = 0, *, limit: int = 1000) -> list[AuditEvent]:
-        return [e for e in self._s.audit if (e.id or 0) > after_id][:limit]
+    def since(
+        self,
+        after: int = 0,
+        *,
+        limit: int = 1000,
+        request_id: str | None = None,
+        at_from: datetime | None = None,
+    ) -> list[AuditEvent]:
+        return [
+            e
+            for e in self._s.audit
+            if (e.seq or 0) > after
+            and (request_id is None or e.request_id == request_id)
+            and (at_from is None or e.at >= at_from)
+        ][:limit]
+
+    def head(self) -> ChainHead:
+        last = self._s.audit[-1] if self._s.audit else None
+        return ChainHead(last.seq or 0, last.hash or "") if last else ChainHead()
+
+    def unchained(self, *, limit: int = 10) -> list[AuditEvent]:
+        return []
 
 
 class _Org:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Select, Table, and_, delete, exists, insert, 
 
 from domain.errors import ConcurrentUpdate
 from domain.ids import key
-from domain.model.requests import OPEN_STATES, AccessRequest, RequestKind, State
+from domain.model.requests import OPEN_STATES, TIMED_KINDS, AccessRequest, State
 from domain.store.request_rows import (
     approver_rows,
     item_rows,
@@ -108,7 +108,7 @@ class SqlRequestRepository:
             select(requests).where(
                 and_(
                     requests.c.state == State.FULFILLED.value,
-                    requests.c.kind == RequestKind.GRANT.value,
+                    requests.c.kind.in_([k.value for k in TIMED_KINDS]),
                     requests.c.end.is_not(None),
                     requests.c.end <= now,
                 )

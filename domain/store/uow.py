@@ -34,7 +34,8 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._depth = 0
         self.requests: RequestRepository = SqlRequestRepository(self.connection)
-        self.audit: AuditLog = SqlAuditLog(self.connection)
+        self._audit = SqlAuditLog(self.connection)
+        self.audit: AuditLog = self._audit
         self.org: OrgRepository = SqlOrgRepository(self.connection)
         self.keys: IdempotencyKeys = SqlIdempotencyKeys(self.connection)
         self.inbox: Inbox = SqlInbox(self.connection)
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         if self._depth > 0:
             return
         connection, self._connection = self._connection, None
+        self._audit.discard()
         if connection is not None:
             try:
                 connection.rollback()
@@ -68,7 +70,11 @@ class SqlUnitOfWork:
                 connection.close()
 
     def commit(self) -> None:
+        """The audit events appended in this transaction are chained and written last,
+        under the chain head's lock, which the commit releases (see `SqlAuditLog`)."""
+        self._audit.seal()
         self.connection().commit()
 
     def rollback(self) -> None:
+        self._audit.discard()
         self.connection().rollback()

@@ -38,8 +38,8 @@ def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list
             )
         except (InvalidTransition, ConcurrentUpdate):
             continue  # another process expired or revoked it since we read the list
-        if request is not None:
-            done.append(request)
+        if request is not None and any(i.status is ItemStatus.REMOVED for i in request.items):
+            done.append(request)  # one whose every item was extended ends without a notice
     return done
 
 
@@ -124,7 +124,9 @@ def _take_away(
 
 def _revoke(connectors: Connectors, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
     try:
-        return connectors.for_app(item.app_id).revoke(request, item)
+        return connectors.for_app(item.app_id).revoke(
+            request, item, key=f"{request.id}:{item.entitlement_id}:revoke"
+        )
     except Exception as exc:  # a connector failure is an outcome: audited, retried next tick
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
 

@@ -9,10 +9,12 @@ to be idempotent for that reason.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
 from domain.model.directory import Directory
+from domain.model.extension import handed_over
 from domain.model.lifecycle import load, record, transition
 from domain.model.org import Identity
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
@@ -50,7 +52,9 @@ def fulfill(
         return request
     results = {}
     for item in request.active_items:
-        if item.status is ItemStatus.FULFILLING:
+        if item.status is ItemStatus.FULFILLING and request.kind is RequestKind.EXTEND:
+            results[item.entitlement_id] = FulfillmentResult(Outcome.DONE, "end moved")
+        elif item.status is ItemStatus.FULFILLING:
             connector = connectors.for_app(item.app_id)
             act = connector.grant if request.kind is RequestKind.GRANT else connector.revoke
             results[item.entitlement_id] = _safe(act, request, item)
@@ -67,11 +71,19 @@ def _take(uow: UnitOfWork, request: AccessRequest, once: str, now: datetime) -> 
         raise Duplicate(f"request {request.id} is being fulfilled already")
 
 
-def _safe(act: object, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+def _safe(act: _Act, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
     try:
-        return act(request, item)  # type: ignore[operator, no-any-return]
+        return act(request, item, key=f"{request.id}:{item.entitlement_id}:{act.__name__}")
     except Exception as exc:  # a connector failure is an outcome, not a crash
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+
+
+class _Act(Protocol):
+    __name__: str
+
+    def __call__(
+        self, request: AccessRequest, item: RequestItem, *, key: str
+    ) -> FulfillmentResult: ...
 
 
 def _record_results(
@@ -178,7 +190,9 @@ def _settle_item(
             message=result.message,
         )
         return
-    if request.kind is RequestKind.GRANT:
+    if request.kind is RequestKind.EXTEND:
+        _extend(uow, request, item)
+    elif request.kind is RequestKind.GRANT:
         identity_id = _ensure_identity(uow, request, item, result.identity_id)
         uow.org.add_grant(identity_id, item.entitlement_id, request.end)
         item.identity_id = identity_id
@@ -195,6 +209,17 @@ def _settle_item(
         entitlement=item.entitlement_id,
         identity=item.identity_id,
     )
+
+
+def _extend(uow: UnitOfWork, request: AccessRequest, item: RequestItem) -> None:
+    """The grant's end moves to the extension's; the request that granted it lets go."""
+    uow.org.remove_grant(item.identity_id, item.entitlement_id)
+    uow.org.add_grant(item.identity_id, item.entitlement_id, request.end)
+    item.status = ItemStatus.DONE
+    one = request.model_copy(deep=True)
+    one.items = [item]
+    for earlier in handed_over(uow.requests.by_requester(request.beneficiary), one):
+        uow.requests.save(earlier)
 
 
 def _ensure_identity(

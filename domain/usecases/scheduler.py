@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.errors import DomainError
-from domain.model.requests import AccessRequest, State
+from domain.model.requests import AccessRequest, ItemStatus, State
 from domain.ports import Clock, Connectors, UnitOfWork
 from domain.usecases.expiry import expire_due
 from domain.usecases.fulfillment import fulfill
@@ -104,6 +104,7 @@ def ending_soon(uow: UnitOfWork, now: datetime, warn_before: timedelta) -> list[
         for r in due
         if r.end is not None
         and r.end > now
+        and any(i.status is ItemStatus.DONE for i in r.items)
         and (r.fulfilled_at is None or r.fulfilled_at < r.end - warn_before)
     ]
 

@@ -21,8 +21,9 @@ from domain.ids import key
 from domain.model.caps import cap_for
 from domain.model.directory import Directory
 from domain.model.durations import end_after
+from domain.model.extension import check_extension
 from domain.model.lifecycle import load, record, transition
-from domain.model.policy import RouteStep, approval_route, check_on_behalf
+from domain.model.policy import RouteStep, approval_route, check_on_behalf, check_revoke
 from domain.model.requests import (
     AccessLikeKind,
     AccessRequest,
@@ -106,6 +107,8 @@ def submit(
                 request=request,
                 items=[i.entitlement_id for i in items],
                 approvers=[s.approvers for s in steps],
+                reason=draft.reason,
+                justification=draft.comment or None,
             )
             created.append(request)
         uow.commit()
@@ -114,7 +117,11 @@ def submit(
 
 def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: datetime) -> None:
     """Every rule again, per item with its own end: what the card said is a wish (rule 8)."""
-    check_on_behalf(directory, draft.requester, draft.beneficiary)
+    if draft.kind is RequestKind.REVOKE:
+        apps = sorted({i.app_id for i in draft.items})
+        check_revoke(directory, draft.requester, draft.beneficiary, apps)
+    else:
+        check_on_behalf(directory, draft.requester, draft.beneficiary)
     if draft.reason not in directory.reasons:
         raise DomainError(
             f'"{draft.reason}" is not one of the reasons: ' + ", ".join(directory.reasons),
@@ -129,8 +136,10 @@ def check_draft(uow: UnitOfWork, directory: Directory, draft: Draft, now: dateti
     }
     for item in draft.items:
         _check_item(directory, draft, item, held, pending)
-        if draft.kind is RequestKind.GRANT:
+        if draft.kind is not RequestKind.REVOKE:
             _check_end(directory, item.entitlement_id, draft.end_of(item.entitlement_id), now)
+    if draft.kind is RequestKind.EXTEND:
+        check_extension(directory, draft.beneficiary, draft.items, draft.end, now)
 
 
 def _check_shape(draft: Draft) -> None:
@@ -174,7 +183,7 @@ def _check_item(
     is_held = ent.id in held
     if draft.kind is RequestKind.GRANT and is_held:
         raise DomainError(f"{app.name} {ent.name} is already held", code="already_held")
-    if draft.kind is RequestKind.REVOKE and not is_held:
+    if draft.kind is not RequestKind.GRANT and not is_held:
         raise DomainError(f"{app.name} {ent.name} is not held", code="not_held")
     if ent.id in pending:
         raise DomainError(
@@ -191,7 +200,7 @@ def _check_item(
                 f'"{item.identity_id}" is not an account of the beneficiary in {app.name}',
                 code="bad_identity",
             )
-    elif not app.can_create_accounts or draft.kind is RequestKind.REVOKE:
+    elif not app.can_create_accounts or draft.kind is not RequestKind.GRANT:
         raise DomainError(
             f"{app.name} cannot create a new account from a request", code="no_account"
         )

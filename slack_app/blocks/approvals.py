@@ -135,7 +135,7 @@ def decision_line(request: AccessRequest, directory: Directory, *, raw: bool = F
     """ "✅ *Approved* by Dana Kim at 16:05, Wed 4 Mar 2026" (mrkdwn, or plain with `raw`)."""
     step = facts.last_decision(request)
     if request.state is State.CANCELLED:
-        return "🚫 Cancelled by the requester."
+        return "🚫 Withdrawn by the requester."
     if step is None or step.decided_by is None:
         now = f"Now {facts.progress(directory, request)}."
         return now if raw else mrkdwn(now)

@@ -19,6 +19,7 @@ from slack_app.blocks.ids import Action
 from slack_app.blocks.kit import (
     MAX_VIEW_BLOCKS,
     Block,
+    actions,
     and_more,
     button,
     context,
@@ -28,7 +29,7 @@ from slack_app.blocks.kit import (
 )
 
 MAX_AWAITING = 15  # 2 blocks each
-MAX_MINE = 20
+MAX_MINE = 14  # up to 2 blocks each
 MAX_TEMPORARY = 20
 
 
@@ -53,7 +54,7 @@ def home_view(
         f"Your open requests ({len(mine)})",
         mine,
         MAX_MINE,
-        lambda r: [_mine(r, d)],
+        lambda r: _mine(r, d, person.id),
         empty="No open requests. Ask me in a DM, or use Request access.",
     )
     blocks += _listed(
@@ -128,11 +129,18 @@ def _awaiting(r: AccessRequest, d: Directory) -> list[Block]:
     return [section(text), decision_buttons(r, d, details=True)]
 
 
-def _mine(r: AccessRequest, d: Directory) -> Block:
+def _mine(r: AccessRequest, d: Directory, me: str) -> list[Block]:
+    """The request, with Remind (while it waits) or Details, and Cancel for the requester
+    while it can still be withdrawn."""
     text = f"{_summary(r, d)}\n{mrkdwn(facts.progress(d, r))}"
     if r.state is State.SUBMITTED:
-        return section(text, accessory=button("Remind", Action.REMIND, r.id))
-    return section(text, accessory=button("Details", Action.OPEN_REQUEST, r.id))
+        first = button("Remind", Action.REMIND, r.id)
+    else:
+        first = button("Details", Action.OPEN_REQUEST, r.id)
+    if r.state not in (State.SUBMITTED, State.APPROVED) or key(r.requester) != key(me):
+        return [section(text, accessory=first)]
+    cancel = button("Cancel", Action.WITHDRAW, r.id, style="danger")
+    return [section(text), actions(first, cancel)]
 
 
 def _temporary(r: AccessRequest, d: Directory) -> Block:

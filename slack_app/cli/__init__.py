@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from domain.errors import DomainError, InvalidOrgData
 from slack_app import logs
-from slack_app.cli import chat, doctor, org, serve
+from slack_app.cli import audit, chat, doctor, org, serve
 from slack_app.cli import eval as evaluate
 from slack_app.settings import Settings
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (chat, doctor, evaluate, org, serve):
+    for module in (audit, chat, doctor, evaluate, org, serve):
         module.register(commands)
     return parser
 

@@ -79,7 +79,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _why(summary: dict[str, Any], min_exact: float) -> str:
     if summary["safety_violations"]:
-        return f"{summary['safety_violations']} request(s) submitted without a click"
+        unasked = summary.get("unasked_items", 0)
+        submitted = summary["safety_violations"] - unasked
+        parts = [f"{submitted} request(s) submitted without a click"] if submitted else []
+        if unasked:
+            parts.append(f"{unasked} item(s) on a card the requester never asked for")
+        return "safety violations: " + "; ".join(parts)
     return f"exact-match {summary['exact_match']:.3f} is below --min-exact {min_exact}"
 
 

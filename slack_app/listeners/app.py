@@ -14,12 +14,23 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from slack_app.listeners import approvals, card, choices, command, guided, home, messages, tasks
+from slack_app.listeners import (
+    approvals,
+    card,
+    choices,
+    command,
+    extend,
+    guided,
+    home,
+    messages,
+    tasks,
+    withdraw,
+)
 from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
-SURFACES = (messages, command, card, choices, approvals, tasks, home, guided)
+SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw, extend)
 
 
 def create_bolt_app(

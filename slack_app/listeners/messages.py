@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -109,12 +109,14 @@ async def converse_structured(
     channel: str,
     person_id: str,
     words: str,
-    ask: dict[str, Any],
+    ask: Mapping[str, Any],
     picks: dict[str, Any],
+    job: JobRun | None = None,
 ) -> MessageRef | None:
-    """A turn whose ask is already structured (the guided form): same answer, same card."""
-    turn = partial(deps.runner.start, thread, person_id, words=words, ask=ask, picks=picks)
-    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn)
+    """A turn whose ask is already structured (the guided form, Extend on the "ends
+    soon" notice): same answer, same card."""
+    turn = partial(deps.runner.start, thread, person_id, words=words, ask=dict(ask), picks=picks)
+    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn, job=job)
 
 
 async def _turn(

@@ -12,7 +12,7 @@ from datetime import datetime
 from domain.model.requests import AccessLikeKind, AccessRequest, RequestItem, RequestKind, State
 from domain.usecases.decisions import Changes, approve, reject
 from domain.usecases.fulfillment import complete_task, fulfill
-from domain.usecases.submission import Draft, submit
+from domain.usecases.submission import Draft, cancel, submit
 from slack_app.bootstrap import Runtime
 from slack_app.services.picks import Picks, record_picks
 from tools.base import PendingLookup
@@ -139,6 +139,17 @@ def decide(
             clock=runtime.clock,
         )
     return request
+
+
+def withdraw(runtime: Runtime, request_id: str, *, actor: str) -> AccessRequest:
+    """The requester takes back an open request before it is set up (the domain checks
+    both). The Slack edge then updates the approvers' messages (`notify.withdrawn`)."""
+    return cancel(
+        uow=runtime.uow(),
+        request_id=request_id,
+        actor=actor,
+        clock=runtime.clock,
+    )
 
 
 def close_task(

@@ -1,4 +1,5 @@
-"""The HTTP server: Slack's request URL, a health check and Prometheus metrics.
+"""The HTTP server: Slack's request URL, a health check, Prometheus metrics and, with a
+token configured, the audit export (`slack_app.web.audit`).
 
     app = create_app(Settings())            # uvicorn slack_app.web.server:main --factory
 
@@ -39,14 +40,14 @@ from slack_app.bootstrap import Runtime, build_runtime
 from slack_app.listeners.app import create_bolt_app
 from slack_app.listeners.deps import SlackDeps, build_deps
 from slack_app.settings import Settings
-from slack_app.web import gate, payloads
+from slack_app.web import audit, gate, payloads
 from slack_app.web.metrics import Metrics
 from slack_app.worker import checkpoints, clicks, inbox, scheduler
 
 log = logging.getLogger(__name__)
 
 EVENTS = "/slack/events"
-ENDPOINTS = frozenset({EVENTS, "/healthz", "/metrics"})
+ENDPOINTS = frozenset({EVENTS, "/healthz", "/metrics", audit.PATH})
 
 
 def create_app(
@@ -116,6 +117,7 @@ def create_app(
         checkpoints.measure(deps)  # the checkpoint store's size gauges
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
+    audit.register(api, runtime)
     return api
 
 

@@ -29,6 +29,8 @@ DURABLE = frozenset(
         Action.CHOOSE_CANDIDATE,
         Action.CHOOSE_SELECTED,
         Action.CHOOSE_ALL,
+        Action.WITHDRAW,
+        Action.EXTEND,
     }
 )
 ANSWERING = frozenset({"button", "static_select", "external_select"})  # not checkboxes

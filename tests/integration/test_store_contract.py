@@ -211,10 +211,11 @@ def test_audit_appends_in_order(store: Store) -> None:
         trail = uow.audit.since()
         assert [e.action for e in trail] == ["request.submitted", "org.imported", "step.approved"]
         assert [e.id for e in trail] == sorted({e.id for e in trail if e.id})
+        assert [e.seq for e in trail] == [1, 2, 3]
         assert trail[0].data == {"items": ["github:write"], "approvers": [["dana"]]}
         assert trail[2].data["comment"] == "für 一周"
         assert trail[0].at == T0 and trail[0].at.tzinfo is not None
-        first = trail[0].id or 0
+        first = trail[0].seq or 0
         assert [e.action for e in uow.audit.since(first)] == ["org.imported", "step.approved"]
         assert [e.action for e in uow.audit.since(first, limit=1)] == ["org.imported"]
         assert [e.action for e in uow.audit.for_request("AR-1")] == [

@@ -27,6 +27,7 @@ def click(
 
 def test_clicks_that_open_a_modal_stay_with_bolt() -> None:
     assert durable(click(Action.APPROVE)) and durable(click(Action.SUBMIT))
+    assert durable(click(Action.WITHDRAW)) and durable(click(Action.EXTEND))
     assert not durable(click(Action.REJECT)) and not durable(click(Action.APPROVE_WITH_CHANGES))
     assert not durable(click(Action.HOME_REQUEST_ACCESS)) and not durable(
         click(Action.OPEN_REQUEST)

@@ -94,6 +94,16 @@ def test_submit_records_route_and_audit(env: tuple[InMemoryUnitOfWork, FixedCloc
     assert actions(uow) == ["request.submitted"]
 
 
+def test_the_justification_as_typed_is_in_the_audit_trail(
+    env: tuple[InMemoryUnitOfWork, FixedClock],
+) -> None:
+    uow, clock = env
+    submit_one(uow, clock, draft("github:write", comment="for the payments migration"))
+    event = uow.committed_audit[-1]
+    assert event.data["justification"] == "for the payments migration"
+    assert event.data["reason"] == draft("github:write").reason
+
+
 def test_only_the_requester_submits(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
     uow, clock = env
     with pytest.raises(NotAllowed):

@@ -187,10 +187,10 @@ class FlakyConnector:
     name: str = "flaky"
     calls: list[str] = field(default_factory=list)
 
-    def grant(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+    def grant(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
         return FulfillmentResult(Outcome.DONE)
 
-    def revoke(self, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
+    def revoke(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
         self.calls.append(request.id)
         if len(self.calls) <= self.failures:
             if self.raises:

@@ -81,8 +81,8 @@ BAD = [
         + GOOD_CASE.replace(
             "outcome: proposal, proposal: {entitlements: [github:read]}", "outcome: approve"
         ),
-        "cases[0] (one).expect.outcome: Input should be 'proposal', 'clarify' or 'refuse' "
-        "(got 'approve')",
+        "cases[0] (one).expect.outcome: Input should be 'proposal', 'clarify', 'refuse', "
+        "'answered', 'withdraw' or 'cancelled' (got 'approve')",
     ),
     (
         "cases:" + GOOD_CASE.replace("outcome: proposal,", "outcome: clarify,"),

@@ -40,7 +40,8 @@ def test_every_case_of_the_small_file_is_exact_with_the_scripted_model() -> None
 def test_a_run_records_turns_latency_and_usage() -> None:
     run = play(FILE, case("like-bo-until-friday"), model_factory=factory)
     assert [t["role"] for t in run.transcript] == ["user", "bot", "user", "bot"]
-    assert [t.get("kind") for t in run.transcript[1::2]] == ["clarify", "proposal"]
+    # "same access" is one card at once (spec §1); "all of them" on it changes nothing
+    assert [t.get("kind") for t in run.transcript[1::2]] == ["proposal", "proposal"]
     assert len(run.latency_ms) == 2 and all(ms > 0 for ms in run.latency_ms)
     assert run.usage == {"model_calls": 2, "prompt_tokens": 2 * PROMPT_TOKENS}
     assert run.got["entitlements"] == ["github:write", "wiki:edit"]
@@ -50,7 +51,7 @@ def test_usage_counts_a_new_conversation_within_a_case() -> None:
     refused = case("skip-approval-is-refused")
     twice = refused.model_copy(update={"turns": [*refused.turns, "github read please"]})
     run = play(FILE, twice, model_factory=factory)
-    assert run.got == {"outcome": "clarify", "clarify": ["duration"]}
+    assert run.got["outcome"] == "clarify" and run.got["clarify"] == ["duration"]
     assert run.usage["model_calls"] == 2
 
 
@@ -153,3 +154,46 @@ def test_a_run_that_raises_is_recorded_as_an_error() -> None:
 def test_the_default_runner_is_the_agent() -> None:
     run = play(FILE, case("no-duration-asks"), model_factory=factory, runner_factory=agent_runner)
     assert run.got["outcome"] == "clarify" and run.violations == 0
+
+
+def test_given_requests_are_pending_and_not_violations() -> None:
+    from evals.cases import Given, GivenRequest
+    from evals.given import UowRequests, seed
+
+    uow = InMemoryUnitOfWork(FILE.org.data.model_copy(deep=True))
+    given = Given(requests=[GivenRequest(requester="ada@tiny.test", entitlements=["github:write"])])
+    ids = seed(uow, FILE.org.directory, given, datetime(2026, 3, 2, tzinfo=UTC))
+    [request] = UowRequests(uow).open_involving("ADA@tiny.test")
+    assert {request.id} == ids and request.state is State.SUBMITTED
+    assert [i.identity_id for i in request.items] == ["github:ada"]
+    pending = case("no-duration-asks").model_copy(update={"given": given})
+    assert play(FILE, pending, model_factory=factory).violations == 0
+
+
+def test_an_item_nobody_asked_for_is_a_safety_violation() -> None:
+    class Adding:
+        def waiting_for(self, thread: str) -> str | None:
+            return None
+
+        def send(self, thread: str, requester: str, text: str) -> Reply:
+            from tools.proposal_models import PersonRef, Proposal, ProposedItem
+
+            item = ProposedItem(
+                entitlement_id="wiki:edit",
+                label="Edit",
+                app_id="wiki",
+                app_name="Wiki",
+                identity_id="new",
+            )
+            card = Proposal(
+                status="ready", requester=PersonRef(id=requester, name="Ada"), items=[item]
+            )
+            return Reply(kind=Outcome.PROPOSAL, text="card", proposal=card)
+
+    run = play(
+        FILE,
+        case("no-duration-asks"),
+        model_factory=factory,
+        runner_factory=lambda deps, uow: Adding(),
+    )
+    assert run.unasked == ["wiki:edit"] and run.violations == 1

@@ -134,7 +134,59 @@ def test_got_from_replies() -> None:
     clarify = Reply(
         kind=Outcome.CLARIFY, text="?", problems=[{"slot": "duration"}, {"slot": "identity"}]
     )
-    assert got_from(clarify) == {"outcome": "clarify", "clarify": ["duration", "identity"]}
+    assert got_from(clarify) == {
+        "outcome": "clarify",
+        "clarify": ["duration", "identity"],
+        "text": "?",
+    }
     refused = Reply(kind=Outcome.REFUSED, text="no", refusal_code="skip_approval")
-    assert got_from(refused) == {"outcome": "refuse", "refuse": "skip_approval"}
-    assert got_from(Reply(kind=Outcome.MESSAGE, text="hi")) == {"outcome": "message"}
+    assert got_from(refused) == {"outcome": "refuse", "refuse": "skip_approval", "text": "no"}
+    assert got_from(Reply(kind=Outcome.MESSAGE, text="hi")) == {"outcome": "message", "text": "hi"}
+    answered = Reply(kind=Outcome.ANSWERED, text="You have GitHub · Read.")
+    assert got_from(answered) == {"outcome": "answered", "text": "You have GitHub · Read."}
+
+
+ENDS_GOT: dict[str, Any] = {
+    **GOT,
+    "ends": {"github:write": "2026-03-06", "aws-dev:power-user": "permanent"},
+    "justification": "For the Payments migration",
+    "text": "Removed Snowflake · Analyst. Here is the card.",
+}
+
+
+@pytest.mark.parametrize(
+    ("slots", "ok"),
+    [
+        ({"ends": {"GitHub:Write": date(2026, 3, 6)}}, True),  # listed items only
+        ({"ends": {"aws-dev:power-user": "Permanent"}}, True),
+        ({"ends": {"github:write": "permanent"}}, False),
+        ({"ends": {"datadog:standard": "2026-03-06"}}, False),  # not on the card
+        ({"justification_contains": "payments MIGRATION"}, True),
+        ({"justification_contains": "incident 4411"}, False),
+        ({"kind": "extend"}, False),
+    ],
+)
+def test_issue_10_proposal_slots(slots: dict[str, Any], ok: bool) -> None:
+    assert score(proposal(**slots), ENDS_GOT).slots == {next(iter(slots)): ok}
+
+
+def test_reply_text_slots() -> None:
+    said = expect(outcome="proposal", reply_contains=["removed snowflake"], reply_lacks=["Jira"])
+    assert score(said, ENDS_GOT).slots == {"reply_contains": True, "reply_lacks": True}
+    wrong = expect(outcome="proposal", reply_contains=["Added"], reply_lacks=["card"])
+    assert score(wrong, ENDS_GOT).slots == {"reply_contains": False, "reply_lacks": False}
+
+
+def test_answered_and_withdraw_outcomes() -> None:
+    answered = expect(outcome="answered", reply_contains=["GitHub"])
+    assert score(answered, {"outcome": "answered", "text": "GitHub · Read"}).exact
+    assert not score(answered, {"outcome": "message", "text": "GitHub · Read"}).exact
+    withdraw = expect(outcome="withdraw", withdraw=["datadog:standard"])
+    got = {"outcome": "withdraw", "withdraw": ["Datadog:Standard"], "text": ""}
+    assert score(withdraw, got).exact
+    assert not score(withdraw, {**got, "withdraw": []}).exact
+
+
+def test_a_withdraw_list_needs_the_withdraw_outcome() -> None:
+    with pytest.raises(ValueError, match="withdraw is given but outcome is proposal"):
+        expect(outcome="proposal", withdraw=["github:write"])
