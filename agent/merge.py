@@ -8,7 +8,7 @@ from tools.change_models import Change, ChangeOp
 
 _RESETS_CHOICES = ("beneficiary", "access_like", "reference", "kind")
 _PER_MESSAGE = {"action", "refusal", "selection", "query"}
-_STARTS = {"request": Intent.REQUEST, "withdraw": Intent.WITHDRAW, "extend": Intent.EXTEND}
+STARTS = {"request": Intent.REQUEST, "withdraw": Intent.WITHDRAW, "extend": Intent.EXTEND}
 
 
 def merge(current: AskState, ask: Ask) -> tuple[AskState, bool]:
@@ -23,8 +23,8 @@ def merge(current: AskState, ask: Ask) -> tuple[AskState, bool]:
         for name, value in ask.model_dump(exclude=_PER_MESSAGE).items()
         if value not in (None, [], False)
     }
-    if ask.action in _STARTS or current == AskState():
-        intent = _STARTS.get(ask.action, Intent.REQUEST)
+    if ask.action in STARTS or current == AskState():
+        intent = STARTS.get(ask.action, Intent.REQUEST)
         return AskState.model_validate({**said, "intent": intent}), False
     merged = current.model_dump()
     keep_picks = True

@@ -13,7 +13,7 @@ from agent.ask import Ask
 from agent.deps import AgentDeps
 from agent.edits import changed_card, implied_changes, new_beneficiary, shown_again
 from agent.errands import answered, withdrawal
-from agent.merge import merge
+from agent.merge import STARTS, merge
 from agent.models.port import ModelContext, Turn
 from agent.phrasing import HELP, question_text, refusal_text
 from agent.resolving import resolved
@@ -33,7 +33,6 @@ from agent.state import (
 )
 
 CANCELLED = "OK, cancelled. Nothing was submitted."
-_STARTS = ("request", "withdraw", "extend")
 
 
 class Nodes:
@@ -71,13 +70,13 @@ class Nodes:
         if ask.action == "query" and ask.query is not None:
             ctx = self.deps.tool_context(conv.requester)
             return answered(ctx, ask.query, subject=ask.beneficiary, entitlements=ask.entitlements)
-        if conv.stage is Stage.PROPOSAL and ask.action not in _STARTS:
+        if conv.stage is Stage.PROPOSAL and ask.action not in STARTS:
             return self._on_card(conv, ask)
         if ask.action == "chitchat" and conv.ask == AskState():
             return {"outcome": Outcome.MESSAGE, "reply": HELP}
         merged, keep = merge(conv.ask, ask)
         picks = conv.picks if keep else Picks()
-        if ask.action not in _STARTS:  # an answer to the open question, not a new ask
+        if ask.action not in STARTS:  # an answer to the open question, not a new ask
             picks = apply_answer(
                 conv.question, picks, selection=ask.selection, select_all=ask.select_all
             )

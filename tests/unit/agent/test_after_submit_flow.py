@@ -6,11 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
-import tools.extension
-import tools.withdrawal
 from agent.deps import AgentDeps
 from agent.graph import build_graph
 from agent.runner import AgentRunner, thread_id
@@ -22,10 +19,6 @@ from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW
 from tools.base import RequestLookup
 
-pytestmark = pytest.mark.skipif(
-    "TEMPORARY STUB" in (tools.withdrawal.__doc__ or "") + (tools.extension.__doc__ or ""),
-    reason="helper C's withdrawal and extension tools are not merged on this branch yet",
-)
 D = directory()
 ALEX, DANA = "alex@t.test", "dana@t.test"
 T = thread_id("test", "after-submit")
