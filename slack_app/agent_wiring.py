@@ -11,6 +11,7 @@ from agent.models.offline import OfflineModel
 from agent.models.port import Model
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
+from slack_app.services.lookups import StoreRequests
 from slack_app.services.requests import StorePending
 from slack_app.settings import Settings
 
@@ -38,6 +39,7 @@ def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentR
         directory=runtime.directory,
         clock=runtime.clock,
         pending=lambda: StorePending(runtime),
+        requests=lambda: StoreRequests(runtime),
     )
     settings = runtime.settings
     saver = checkpointer or make_checkpointer(

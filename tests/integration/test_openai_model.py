@@ -244,6 +244,8 @@ def test_strict_schema_requires_everything_and_forbids_extras() -> None:
         "duration",
         "reason",
         "refusal",
+        "query",
+        "justification",
     }
     assert schema["properties"]["entitlements"]["type"] == "array"
     assert schema["properties"]["select_all"]["type"] == "boolean"

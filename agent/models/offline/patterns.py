@@ -120,7 +120,7 @@ OUT_OF_SCOPE = _any(
 )
 
 CANCEL = re.compile(
-    r"^\s*(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
+    r"^\s*/?(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
     r"no\s+thanks|scratch\s+that|don'?t\s+(?:submit|bother)|nope,?\s+cancel|quit)\b",
     _I,
 )
@@ -136,6 +136,7 @@ SERVICE_ACCOUNT = re.compile(
 REVOKE = _any(
     r"\b(?:revo\w*|remove|removing|deprovision|de-provision|offboard|take\s+away|take\s+back|"
     r"get\s+rid\s+of|give\s+up|relinquish|drop|disable)\b",
+    r"\b(?:take|kick|boot)\s+(?:[\w.'@<>|-]{1,64}\s+){1,3}?(?:off|out\s+of)\b",
     r"\bno\s+longer\s+need\b|\bdon'?t\s+need\s+\w+(?:\s+\w+){0,4}\s+any\s*more\b",
 )
 SELF_WORDS = frozenset({"me", "myself", "i", "my", "mine"})
