@@ -251,6 +251,7 @@ class OpenAIModel:
         spent = Usage.model_validate(
             {k: v + getattr(understanding.usage, k) for k, v in usage.model_dump().items()}
         )
+        spent.fallbacks += 1
         return understanding.model_copy(
             update={"usage": spent, "notice": notice or understanding.notice}
         )
