@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from agent.models.limits import MAX_REPLY_BYTES, MAX_TOKENS
 from agent.models.port import Model
 from domain.model.directory import Directory
 
@@ -32,6 +33,8 @@ class OpenAIConfig:
     base_url: str | None = None
     model: str = "gpt-4o-mini"
     timeout: float = 20.0
+    max_tokens: int = MAX_TOKENS
+    max_reply_bytes: int = MAX_REPLY_BYTES
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def _openai(config: OpenAIConfig) -> NamedFactory:
             model=config.model,
             fallback=offline(directory),
             timeout=config.timeout,
+            max_tokens=config.max_tokens,
+            max_reply_bytes=config.max_reply_bytes,
         )
 
     return NamedFactory(f"openai:{config.model}", build)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from openai import APIConnectionError, APIStatusError, OpenAI, OpenAIError
 from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletionMessageParam
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import ValidationError
 from tenacity import (
@@ -29,7 +30,9 @@ from tenacity import (
 )
 
 from agent.ask import Ask, Understanding, Usage
+from agent.models.limits import MAX_REPLY_BYTES, MAX_TOKENS
 from agent.models.port import Model, ModelContext, Turn
+from agent.models.reply_bounds import read_reply
 from agent.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)
@@ -143,6 +146,21 @@ def retry_after(error: BaseException | None) -> float:
         return 0.0
 
 
+def read_bounded(headers: Mapping[str, str], chunks: Iterator[bytes], limit: int) -> bytes:
+    """The reply's body, read only up to `limit` bytes: `max_tokens` bounds what a
+    well-behaved endpoint writes, this what we read from one that is not, so a 5 MB
+    reply costs at most `limit` bytes of memory and no parsing."""
+    length = headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise InvalidReply(f"reply of {length} bytes, more than {limit}")
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > limit:
+            raise InvalidReply(f"reply larger than {limit} bytes")
+    return bytes(body)
+
+
 def add_tokens(usage: Usage, reported: CompletionUsage | None) -> None:
     if reported is None:
         return
@@ -173,6 +191,8 @@ class OpenAIModel:
         client: OpenAI | None = None,
         backoff: float = 0.5,
         max_backoff: float = 4.0,
+        max_tokens: int = MAX_TOKENS,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ) -> None:
         self.name = f"openai:{model}"
         self._model = model
@@ -183,6 +203,8 @@ class OpenAIModel:
         self._client = client or OpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
         )
+        self._max_tokens = max_tokens
+        self._max_reply_bytes = max_reply_bytes
         self._jitter = wait_random_exponential(multiplier=backoff, max=max_backoff)
         self._max_backoff = max_backoff
         self._response_format = response_format()
@@ -218,16 +240,22 @@ class OpenAIModel:
 
     def _attempt(self, messages: list[ChatCompletionMessageParam], usage: Usage) -> Ask:
         usage.model_calls += 1
-        completion = self._client.chat.completions.create(
+        with self._client.chat.completions.with_streaming_response.create(
             model=self._model,
             messages=messages,
             response_format=self._response_format,
             timeout=self._timeout,
-        )
+            max_tokens=self._max_tokens,
+        ) as response:
+            body = read_bounded(response.headers, response.iter_bytes(), self._max_reply_bytes)
+        try:
+            completion = ChatCompletion.model_validate_json(body)
+        except ValidationError as error:
+            raise InvalidReply("reply is not a chat completion") from error
         add_tokens(usage, completion.usage)
         content = completion.choices[0].message.content if completion.choices else None
         try:
-            return Ask.model_validate_json(content or "")
+            return read_reply(content or "")
         except ValidationError as error:
             raise InvalidReply(
                 f"reply is not a valid Ask: {error.error_count()} error(s)"

@@ -106,6 +106,8 @@ def _factory(choice: str, settings: Settings) -> NamedFactory:
         base_url=settings.openai_base_url,
         model=settings.openai_model,
         timeout=settings.openai_timeout,
+        max_tokens=settings.openai_max_tokens,
+        max_reply_bytes=settings.openai_max_reply_bytes,
     )
     return model_factory(choice, openai=config)
 
