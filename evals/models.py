@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agent.models.limits import MAX_REPLY_BYTES, MAX_TOKENS
+from agent.models.limits import COOLDOWN, MAX_REPLY_BYTES, MAX_RETRY_AFTER, MAX_TOKENS
 from agent.models.port import Model
 from domain.model.directory import Directory
 
@@ -35,6 +35,8 @@ class OpenAIConfig:
     timeout: float = 20.0
     max_tokens: int = MAX_TOKENS
     max_reply_bytes: int = MAX_REPLY_BYTES
+    cooldown: float = COOLDOWN
+    max_retry_after: float = MAX_RETRY_AFTER
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def _openai(config: OpenAIConfig) -> NamedFactory:
             timeout=config.timeout,
             max_tokens=config.max_tokens,
             max_reply_bytes=config.max_reply_bytes,
+            cooldown=config.cooldown,
+            max_retry_after=config.max_retry_after,
         )
 
     return NamedFactory(f"openai:{config.model}", build)

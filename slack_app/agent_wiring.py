@@ -31,6 +31,8 @@ def make_model(settings: Settings, runtime: Runtime) -> Model:
         timeout=settings.openai_timeout,
         max_tokens=settings.openai_max_tokens,
         max_reply_bytes=settings.openai_max_reply_bytes,
+        cooldown=settings.openai_cooldown,
+        max_retry_after=settings.openai_max_retry_after,
     )
 
 

@@ -108,6 +108,8 @@ def _factory(choice: str, settings: Settings) -> NamedFactory:
         timeout=settings.openai_timeout,
         max_tokens=settings.openai_max_tokens,
         max_reply_bytes=settings.openai_max_reply_bytes,
+        cooldown=settings.openai_cooldown,
+        max_retry_after=settings.openai_max_retry_after,
     )
     return model_factory(choice, openai=config)
 
