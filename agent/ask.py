@@ -118,6 +118,7 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
+    fallbacks: int = 0  # turns the fallback model answered because this one could not
 
 
 class Understanding(BaseModel):

@@ -48,7 +48,10 @@ class Nodes:
         notice = understanding.notice
         update: Update = {
             "usage": _add_usage(conv.usage, understanding.usage.model_dump()),
-            "notices": [*conv.notices, notice] if notice else conv.notices,
+            # the model repeats its notice on every fallback turn; a conversation hears it once
+            "notices": [*conv.notices, notice]
+            if notice and notice not in conv.notices
+            else conv.notices,
             "outcome": None,
             "changed": None,
             "withdraw": [],

@@ -30,6 +30,10 @@ def make_model(settings: Settings, runtime: Runtime) -> Model:
         model=settings.openai_model,
         fallback=offline,
         timeout=settings.openai_timeout,
+        max_tokens=settings.openai_max_tokens,
+        max_reply_bytes=settings.openai_max_reply_bytes,
+        cooldown=settings.openai_cooldown,
+        max_retry_after=settings.openai_max_retry_after,
     )
 
 

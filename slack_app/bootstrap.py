@@ -2,7 +2,9 @@
 
 Nothing happens at import. `build_runtime(settings)` makes the engine, applies
 migrations, loads the org (the configured file, else the demo org when the
-database has none) and returns the handles the CLI, the chat and the Slack app use.
+database has none), both under a start-up lock (`domain.store.startlock`: several
+processes may start at once on one empty database), and returns the handles the
+CLI, the chat and the Slack app use.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from domain.ports import Clock, SyncReport, SystemClock, UnitOfWork
 from domain.store.engine import Engine, make_engine
 from domain.store.migrate import migrate
 from domain.store.orgsync import import_org
+from domain.store.startlock import start_up_lock
 from domain.store.uow import SqlUnitOfWork
 from slack_app.settings import Settings
 
@@ -63,7 +66,6 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, load_org: bool = True
 ) -> Runtime:
     engine = make_engine(settings.database_url)
-    migrate(engine)
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -71,8 +73,10 @@ def build_runtime(
         connectors=ConnectorRegistry(),
         directories=DirectoryCache(lambda: SqlUnitOfWork(engine)),
     )
-    if load_org:
-        ensure_org(runtime)
+    with start_up_lock(engine):
+        migrate(engine)
+        if load_org:
+            ensure_org(runtime)
     return runtime
 
 

@@ -16,6 +16,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.bounds import MAX_MESSAGE_CHARS
+from agent.models.limits import COOLDOWN, MAX_REPLY_BYTES, MAX_RETRY_AFTER, MAX_TOKENS
 
 
 class Settings(BaseSettings):
@@ -46,6 +47,37 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4o-mini", validation_alias="OPENAI_MODEL")
     openai_timeout: float = Field(default=20.0, validation_alias="OPENAI_TIMEOUT")
+    openai_max_tokens: int = Field(
+        default=MAX_TOKENS,
+        ge=64,
+        le=16_384,
+        validation_alias="OPENAI_MAX_TOKENS",
+        description="max_tokens of every model call: an Ask is a few hundred tokens.",
+    )
+    openai_max_reply_bytes: int = Field(
+        default=MAX_REPLY_BYTES,
+        ge=4 * 1024,
+        le=16 * 1024 * 1024,
+        validation_alias="OPENAI_MAX_REPLY_BYTES",
+        description="Largest model reply read, in bytes; a larger one is an invalid reply "
+        "and is not read further.",
+    )
+    openai_cooldown: float = Field(
+        default=COOLDOWN,
+        gt=0,
+        le=3600,
+        validation_alias="OPENAI_COOLDOWN_SECONDS",
+        description="After the endpoint fails, turns use the offline model at once and the "
+        "endpoint is probed in the background every this many seconds until it answers.",
+    )
+    openai_max_retry_after: float = Field(
+        default=MAX_RETRY_AFTER,
+        ge=0,
+        le=120,
+        validation_alias="OPENAI_MAX_RETRY_AFTER",
+        description="Longest Retry-After (429) a turn waits for; a longer one falls back to "
+        "the offline model at once and the endpoint is left alone that long.",
+    )
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

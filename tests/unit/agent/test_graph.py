@@ -129,7 +129,7 @@ class Noticing(Scripted):
         return understanding.model_copy(update={"notice": "model unreachable"})
 
 
-def test_a_notice_is_said_once_per_turn_not_repeated() -> None:
+def test_a_notice_is_said_once_per_conversation_not_repeated() -> None:
     model = Noticing(
         {"action": "request", "access_like": "person", "reference": "Priya", "duration": "1d"},
         {"action": "answer", "select_all": True},
@@ -137,7 +137,7 @@ def test_a_notice_is_said_once_per_turn_not_repeated() -> None:
     deps = AgentDeps(model=model, directory=lambda: D, clock=FixedClock(NOW))
     r = AgentRunner(build_graph(deps, checkpointer=InMemorySaver()))
     assert r.send(T, ALEX, "same access as priya for a day").notices == ["model unreachable"]
-    assert r.send(T, ALEX, "all of them").notices == ["model unreachable"]
+    assert r.send(T, ALEX, "all of them").notices == []  # heard once in this conversation
 
 
 def test_a_structured_ask_skips_the_model_and_is_checked_by_the_tools() -> None:
