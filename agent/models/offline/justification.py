@@ -24,7 +24,7 @@ _FLAG = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
 _STRONG = re.compile(
     r"\b(?:because|cause|since\s+(?:i|we|my|our|the|there|it|he|she|they)\b|as\s+(?:i|we)(?:'m|\s+am|'re|\s+are)?|due\s+to|needed\s+for|"
     r"required\s+for|so\s+(?:that\s+)?(?:i|we|they|he|she)\s+can|in\s+order\s+to|"
-    r"to\s+work\s+on|to\s+help\s+with|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:covering|working\s+on|"
+    r"to\s+work\s+on|to\s+help\s+with|working\s+on|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:covering|working\s+on|"
     r"helping|standing\s+in|filling\s+in|backfilling|on[-\s]?call|investigating|debugging|"
     r"preparing|handling|running|leading|doing)|covering\s+(?:for|on[-\s]?call)|"
     r"standing\s+in\s+for|filling\s+in\s+for)\b",

@@ -43,7 +43,7 @@ _PENDING = re.compile(
     rf"\b(?:status|progress|state|update|updates){_W}(?:of|on|for){_W}(?:all{_W})?my{_W}{_WORDS}"
     rf"requests?\b|\bmy{_W}(?:pending|open|outstanding|submitted|waiting){_W}{_WORDS}requests?\b|"
     rf"\b(?:show|list|check|see|view){_W}(?:me{_W})?(?:all{_W})?my{_W}requests\b|"
-    rf"\b(?:where|how){_W}(?:is|are|'s){_W}my{_W}{_WORDS}requests?\b|"
+    rf"\b(?:where|how)(?:{_W}is|{_W}are|'s){_W}my{_W}{_WORDS}requests?\b|"
     rf"\b(?:has|have|was|were|is){_W}my{_W}{_WORDS}requests?{_W}(?:been{_W})?(?:approved|done|"
     rf"processed|granted|handled|looked)\b|\banything{_W}pending\b|\bpending{_W}requests?[^\S\n]*\?",
     _I,
@@ -51,8 +51,8 @@ _PENDING = re.compile(
 _PERSON_ACCESS = re.compile(
     rf"\bwhat{_W}(?:{_STUFF}{_W})?(?:does|did|has){_W}(.{{1,60}}?){_W}(?:have|got|hold|own|"
     rf"currently{_W}have)\b|"
-    rf"\b(?:show|list|view|see|check|display|tell{_W}me){_W}(?:me{_W})?(.{{1,60}}?)'s{_W}"
-    rf"(?:current{_W}|existing{_W})?{_STUFF}\b",
+    rf"\b(?:show|list|view|see|check|display|tell{_W}me|what(?:'s|{_W}is|{_W}are)){_W}(?:me{_W})?"
+    rf"(.{{1,60}}?)'s{_W}(?:current{_W}|existing{_W})?{_STUFF}\b",
     _I,
 )
 # A question asks; a request wants (these words make "what Priya has" part of an ask).
@@ -78,7 +78,9 @@ _SUBMITTED = re.compile(
 EXTEND = re.compile(
     rf"\b(?:extend|prolong|renew|lengthen)\w*{_W}(?!it\b|this\b|that\b|the{_W}(?:end|duration|"
     rf"card|request)\b)|\bkeep{_W}(?:my|his|her|their|the|our){_W}{_WORDS}(?:access|grants?|"
-    rf"permissions?|role|account)\b|\bmore{_W}time{_W}(?:on|with|for|in)\b",
+    rf"permissions?|role|account)\b|\bmore{_W}time{_W}(?:on|with|for|in)\b|"
+    rf"\b(?:another|more|extra|additional){_W}(?:days?|weeks?|months?|hours?){_W}"
+    rf"(?:on|of|for|with|to){_W}(?:my|his|her|their|our)\b",
     _I,
 )
 

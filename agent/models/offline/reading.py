@@ -109,8 +109,11 @@ def _settled(
         subject = Q.person_asked(text, reading) if query == "person_access" else None
         ents = items if query == "who_approves" else []
         return Ask(action="query", query=query, beneficiary=subject, entitlements=ents)
-    if Q.extends(text) and (items or ctx.stage != "proposal"):
-        return Ask(action="extend", entitlements=items, duration=_extension(text, phrase))
+    if Q.extends(own) and (items or ctx.stage != "proposal"):
+        people = reading.of("person")  # "extend Lena's github maintain"
+        whose = people[0].text if people else None
+        duration = _extension(text, phrase)
+        return Ask(action="extend", entitlements=items, duration=duration, beneficiary=whose)
     return None
 
 

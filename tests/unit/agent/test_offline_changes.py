@@ -23,6 +23,8 @@ from tests.unit.agent.reading_helpers import changes, on_card, read
         ("all except snowflake", [("remove", "snowflake")]),
         ("everything but vpn and looker", [("remove", "vpn", "looker")]),
         ("I don't need jira", [("remove", "jira")]),
+        ("I don't want the snowflake stuff", [("remove", "snowflake")]),
+        ("take the snowflake and looker ones off please", [("remove", "snowflake", "looker")]),
         ("snowflake isn't needed", [("remove", "snowflake")]),
         ("get rid of the confluence one", [("remove", "confluence")]),
         ("drop snowflake, 1password and looker", [("remove", "snowflake", "1password", "looker")]),
@@ -91,6 +93,8 @@ def test_the_end_changes(said: str, duration: str) -> None:
         ("not the admin account, use mokafor", ("set_account", "mokafor")),
         ("use omar-h-admin", ("set_account", "omar-h-admin")),
         ("use my admin account for github", ("set_account", "admin", "github")),
+        ("use the reporting login", ("set_account", "reporting")),
+        ("switch to my personal account", ("set_account", "personal")),
     ],
 )
 def test_the_account_changes(said: str, expected: tuple[str, ...]) -> None:
