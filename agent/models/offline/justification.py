@@ -51,8 +51,11 @@ class Justification:
     end: int
 
 
-def find_justification(directory: Directory, text: str, now: str) -> Justification | None:
-    """The first justification the message gives, as typed."""
+def find_justification(
+    directory: Directory, text: str, now: str, *, weak: bool = True
+) -> Justification | None:
+    """The first justification the message gives, as typed. `weak=False` when "for the
+    new intern" may answer who the access is for."""
     flag = _FLAG.search(text)
     if flag:
         return Justification(flag.group(1).strip("\"'"), flag.start(), flag.end())
@@ -60,7 +63,7 @@ def find_justification(directory: Directory, text: str, now: str) -> Justificati
     if label:
         return _until(text, label.start(), label.end(), _SENTENCE_STOP, now, directory)
     strong = _STRONG.search(text)
-    weak = _weak(directory, text, now)
+    weak = _weak(directory, text, now) if weak else None
     if strong and (weak is None or strong.start() <= weak.start):
         return _until(text, strong.start(), strong.start(), _STOP, now, directory)
     return weak

@@ -59,7 +59,7 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
 
 
 def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
-    why = find_justification(directory, own, ctx.now)
+    why = find_justification(directory, own, ctx.now, weak=not _asks_beneficiary(ctx))
     text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
     phrase = _duration(directory, end_words(own), ctx)
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
@@ -81,6 +81,8 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
         return edit_ask(directory, text, why, phrase, ctx.reasons)
     if action == "request":
         fields = narrowed(directory, text, fields)
+        if fields.get("access_like") == "person":
+            fields["select_all"] = True  # "same access as X" is all of it, at once
     if ctx.stage == "clarify":
         fields.update(_answer(answer, reading, ctx, fields))
     return Ask(action=action, **fields)
@@ -181,8 +183,8 @@ def _fields(
     out.update({name: value for name, value in extras.items() if value})
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
         out["access_like"] = "custom"
-    if out.get("access_like") == "person" and (ctx.stage == "new" or P.ALL_WORDS.search(text)):
-        out["select_all"] = True  # "same access as X" is all of it, at once
+    if out.get("access_like") == "person" and P.ALL_WORDS.search(text):
+        out["select_all"] = True
     if ctx.stage == "new":
         _unknown_names(text, reading, out)
     _role_or_title(directory, reading, out)
@@ -395,7 +397,16 @@ def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:
     whole = bool(fields.get("access_like") or fields.get("entitlements"))
     if wants and whole and not P.EDIT.search(text) and not P.ADDITIVE.search(text):
         return "request"
+    if ctx.stage == "proposal" and fields.get("reference") and _MIRRORS.search(text):
+        return "request"  # "actually, same access as Ben": another card, not a change
     return "edit" if ctx.stage == "proposal" else "answer"
+
+
+_MIRRORS = re.compile(
+    r"\b(?:same|similar|mirror\w*|copy\w*|clone)\b|\baccess\s+like\b|"
+    r"'s\s+(?:access|permissions|setup)\b|\bwhat\s+\S+(?:\s+\S+)?\s+(?:has|gets)\b",
+    re.I,
+)
 
 
 def _answer(

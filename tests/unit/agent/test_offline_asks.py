@@ -231,3 +231,11 @@ def test_someone_named_as_the_approver_is_no_reference_and_nothing_is_removed() 
 def test_extending_someone_elses_grant_names_them() -> None:
     ask = read("extend Lena's github maintain until end of january")
     assert ask.action == "extend" and ask.beneficiary == "lena"
+
+
+@pytest.mark.parametrize(
+    "said", ["actually, same access as Ben Carter instead", "what Ben Carter has instead"]
+)
+def test_another_persons_access_on_an_open_card_is_a_new_request(said: str) -> None:
+    ask = on_card(said)
+    assert (ask.action, ask.access_like, ask.select_all) == ("request", "person", True)
