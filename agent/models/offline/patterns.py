@@ -120,7 +120,8 @@ OUT_OF_SCOPE = _any(
 )
 
 CANCEL = re.compile(
-    r"^\s*/?(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
+    r"^\s*(?:(?:ok(?:ay)?|no|actually|please|pls|just|hmm+|oh|wait|sorry)[\s,.!]{1,8}){0,3}"
+    r"/?(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
     r"no\s+thanks|scratch\s+that|don'?t\s+(?:submit|bother)|nope,?\s+cancel|quit)\b",
     _I,
 )

@@ -34,6 +34,8 @@ from tests.unit.agent.reading_helpers import changes, on_card, read
         ("only 1 and 3", [("only", "1", "3")]),
         ("keep only jira and confluence", [("only", "jira", "confluence")]),
         ("no, just github write", [("only", "github write")]),
+        ("I only need github and jira", [("only", "github", "jira")]),
+        ("leave out the vpn", [("remove", "vpn")]),
         (
             "swap datadog standard for datadog admin",
             [
@@ -73,6 +75,8 @@ def test_removing_with_a_card_open_is_never_a_revoke(said: str) -> None:
         ("permanent instead", "permanent"),
         ("make it permanent", "permanent"),
         ("actually 2 weeks", "2 weeks"),
+        ("change the end date to 20 December", "until 20 December"),
+        ("set it to expire next friday", "until next friday"),
     ],
 )
 def test_the_end_changes(said: str, duration: str) -> None:
@@ -161,7 +165,9 @@ def test_a_message_that_changes_nothing_it_can_read_is_an_edit_with_no_changes()
     assert ask.action == "edit" and ask.changes == []
 
 
-@pytest.mark.parametrize("said", ["cancel", "/cancel", "never mind", "Cancel."])
+@pytest.mark.parametrize(
+    "said", ["cancel", "/cancel", "never mind", "Cancel.", "ok cancel that", "no, cancel"]
+)
 @pytest.mark.parametrize("stage", ["proposal", "clarify", "new"])
 def test_cancel_closes_a_card_or_a_question(said: str, stage: str) -> None:
     slots = ("entitlements",) if stage == "clarify" else ()
