@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from agent.models.offline.spans import Reading
+from tools.matching import normalize
 from tools.query_models import Query
 
 _I = re.IGNORECASE
@@ -101,15 +102,14 @@ def query_of(text: str, reading: Reading) -> Query | None:
 
 
 def person_asked(text: str, reading: Reading) -> str | None:
-    """Whose access "what does Priya have?" asks about: a person named, else the words."""
-    people = reading.of("person")
-    if people:
-        return people[0].text
+    """Whose access "what does Priya have?" asks about, as written."""
     m = _PERSON_ACCESS.search(text)
-    words = next((g for g in m.groups() if g), None) if m else None
-    if words is None or words.strip().casefold() in {"i", "me", "my"}:
-        return None
-    return words.strip()
+    words = next((g for g in m.groups() if g), "") if m else ""
+    words = words.strip()
+    people = reading.of("person")
+    if people and normalize(words) != people[0].text:
+        return people[0].text  # the words around the name were more than the name
+    return None if normalize(words) in {"", "i", "me", "my"} else words
 
 
 def withdraws(text: str, stage: str, names_items: bool) -> bool:

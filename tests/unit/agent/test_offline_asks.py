@@ -142,6 +142,10 @@ def test_what_someone_has_is_a_question_about_them(said: str, person: str) -> No
     assert ask.beneficiary is not None and ask.beneficiary.casefold() == person
 
 
+def test_whose_access_is_asked_is_kept_as_written() -> None:
+    assert read("what does Priya have?").beneficiary == "Priya"
+
+
 def test_what_someone_has_inside_an_ask_is_access_like() -> None:
     ask = read("give me what Ben Carter has for a week")
     assert (ask.action, ask.access_like) == ("request", "person")
