@@ -26,9 +26,9 @@ def _runner(url: str) -> AgentRunner:
 
 def _resume_across_restart(url: str) -> None:
     thread = thread_id("test", uuid.uuid4().hex)
-    first = _runner(url).send(thread, "alex@t.test", "same access as Priya for 3 days")
+    first = _runner(url).send(thread, "alex@t.test", "same access as Priya")
     assert first.kind == "clarify"
-    second = _runner(url).send(thread, "alex@t.test", "all of them")  # a fresh process
+    second = _runner(url).send(thread, "alex@t.test", "for 3 days")  # a fresh process
     assert second.kind == "proposal" and second.proposal is not None
     assert len(second.proposal.items) == 2
 
