@@ -22,8 +22,8 @@ _MIN_QUOTED_WORDS = 4  # `use "alex-m"` names an account; a quoted sentence is p
 _INTRO = re.compile(
     r"(?:\b(?:here(?:'s|s|\s+is|\s+are)|below\s+is|pasting|pasted|quoting|forwarding|copied|"
     r"copying|from|per)\b[^:\n]{0,40}?|^[^\S\n]*(?:the\s+|my\s+|his\s+|her\s+)?)"
-    r"\b(?:ticket|doc|docs|document|note|notes|email|e-mail|message|msg|description|runbook|"
-    r"wiki|page|thread|comment|text|writeup|write-up|context|summary|jira|issue|slack)s?\b"
+    r"\b(?P<noun>ticket|doc|docs|document|note|notes|email|e-mail|message|msg|description|"
+    r"runbook|wiki|page|thread|comment|text|writeup|write-up|context|summary|jira|issue|slack)s?\b"
     r"[^:\n]{0,20}?(?:\bsays?\b)?[^\S\n]*:",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -66,12 +66,14 @@ def split_pasted(text: str) -> Pasted:
     parts += _delimited(text, *_COMMENT)
     parts += [(m.start(), m.end()) for m in _BLOCK_QUOTE.finditer(text)]
     intro = _INTRO.search(text)
+    meta: list[tuple[int, int]] = []  # "here's the ticket" is no ask; "for Sam:" after it is
     if intro is not None and text[intro.end() :].strip():
-        parts.append((intro.start(), len(text)))  # "here's the ticket:" is no ask either
+        parts.append((intro.end(), len(text)))
+        meta.append((intro.start(), intro.end("noun")))
     parts += _quoted(text)
     kept = _merge(parts)
-    own = _blank(text, kept)
-    pasted = [p for s, e in kept if (p := _unwrap(_INTRO.sub("", text[s:e], count=1)))]
+    own = _blank(text, _merge(kept + meta))
+    pasted = [p for s, e in kept if (p := _unwrap(text[s:e].strip()))]
     return Pasted(own=own, pasted=pasted, instructions=any(INSTRUCTION.search(p) for p in pasted))
 
 

@@ -37,9 +37,9 @@ def test_same_access_as_priya_all_the_way_to_granted(
     chat: tuple[ChatSession, list[str]],
 ) -> None:
     session, said = chat
-    out = run(session, said, "same access as Priya but temporary")
+    out = run(session, said, "same access as Priya but only github and datadog, temporary")
     assert 'Which "priya" do you mean?' in out and "Until when" in out
-    out = run(session, said, "Priya Raman", "until Friday", "just github and datadog")
+    out = run(session, said, "Priya Raman", "until Friday")
     assert "GitHub · Write on alex-m" in out and "Datadog · Standard on a new" in out
     assert "Ends: at the end of Fri 6 Mar 2026" in out
     out = run(session, said, "/submit")

@@ -242,11 +242,14 @@ def test_strict_schema_requires_everything_and_forbids_extras() -> None:
         "reference",
         "duration",
         "reason",
+        "query",
+        "justification",
         "refusal",
         "query",
         "justification",
     }
     assert schema["properties"]["entitlements"]["type"] == "array"
+    assert schema["properties"]["changes"]["type"] == "array"  # each a strict Change
     assert schema["properties"]["select_all"]["type"] == "boolean"
 
 

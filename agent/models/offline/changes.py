@@ -120,7 +120,9 @@ def read_account(directory: Directory, text: str) -> Found:
         after = _FOR_APP.match(text, end)
         if after and _is_item(directory, after.group(1)):
             end = after.end()  # "use my admin account for github": github is no new item
-        clause = _clause_around(text, m.start(), end)
+        clause = _clause_around(
+            text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :], m.start(), end
+        )
         apps = [s for s in read(directory, clause).spans if s.kind == "app"]
         app = apps[0].text if apps else None
         change = Change(op=ChangeOp.SET_ACCOUNT, account=word, app=app)

@@ -14,6 +14,14 @@ _UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?)"
 _REWRITES = (
     (
         re.compile(
+            r"\b(?:(?:change|set|move|push|update|bump)\s+(?:the\s+|its\s+)?(?:end|expiry|"
+            r"expiration)(?:\s+date)?\s+to|(?:end|expiry|expiration)\s+date\s*(?:to|is|:|=))\s*",
+            _I,
+        ),
+        "until ",
+    ),
+    (
+        re.compile(
             r"\b(?:make\s+it\s+|let\s+it\s+|have\s+it\s+|to\s+|should\s+|it\s+)?"
             r"(?<![\w-])(?:(?:end|ends|ending|expire|expires|expiring|finish|finishes|stop|stops|"
             r"run|runs)\s+(?:on|at|by|until|till)|(?:end|ends|ending|expire|expires|expiring)"

@@ -28,10 +28,12 @@ _PHRASES = (
     (r"\bnothing\s+(?:but|except|other\s+than)\b", " only "),
     (
         r"\b(?:get\s+rid\s+of|take\s+(?:off|out|away)|leave\s+(?:out|off)|no\s+need\s+for|"
-        r"do\s+not\s+need|don'?t\s+need|dont\s+need|no\s+longer\s+need|instead\s+of|rather\s+than|"
+        r"do\s+not\s+(?:need|want)|don'?t\s+(?:need|want)|dont\s+(?:need|want)|"
+        r"no\s+longer\s+(?:need|want)|instead\s+of|rather\s+than|"
         r"not\s+including)\b",
         " without ",
     ),
+    (r"\b(?:take|kick|boot|knock|strike)\s+((?:[\w'-]{1,64}\s+){1,6}?)off\b", r" without \1"),
     (r"\b(?:as\s+well|in\s+addition|on\s+top)\b", " too "),
     (
         r"\b(?:not|isn'?t|aren'?t|no\s+longer)\s+(?:needed|necessary|required|wanted)\b|"
@@ -57,7 +59,6 @@ _SWAP_TO = frozenset("for with to by into".split())
 _AFTER: dict[str, ChangeOp] = {
     "too": ChangeOp.ADD,
     "unneeded": ChangeOp.REMOVE,
-    "off": ChangeOp.REMOVE,
 }
 _WEAK = frozenset({"and", "with"})  # add only at the start of a clause ("and X too")
 _NUMBERED = frozenset({ChangeOp.REMOVE, ChangeOp.ONLY})

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from agent.models.offline.spans import read
+from agent.models.offline.spans import Reading, read
 from domain.model.directory import Directory
 from domain.model.durations import DurationError, parse_duration
+from tools.reasons import match_reason
 
 _I = re.IGNORECASE
 # A label: the value after it, to the end of its sentence.
@@ -24,7 +26,7 @@ _FLAG = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
 _STRONG = re.compile(
     r"\b(?:because|cause|since\s+(?:i|we|my|our|the|there|it|he|she|they)\b|as\s+(?:i|we)(?:'m|\s+am|'re|\s+are)?|due\s+to|needed\s+for|"
     r"required\s+for|so\s+(?:that\s+)?(?:i|we|they|he|she)\s+can|in\s+order\s+to|"
-    r"to\s+work\s+on|to\s+help\s+with|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:covering|working\s+on|"
+    r"to\s+work\s+on|to\s+help\s+with|working\s+on|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:covering|working\s+on|"
     r"helping|standing\s+in|filling\s+in|backfilling|on[-\s]?call|investigating|debugging|"
     r"preparing|handling|running|leading|doing)|covering\s+(?:for|on[-\s]?call)|"
     r"standing\s+in\s+for|filling\s+in\s+for)\b",
@@ -51,8 +53,11 @@ class Justification:
     end: int
 
 
-def find_justification(directory: Directory, text: str, now: str) -> Justification | None:
-    """The first justification the message gives, as typed."""
+def find_justification(
+    directory: Directory, text: str, now: str, *, weak_cues: bool = True
+) -> Justification | None:
+    """The first justification the message gives, as typed. `weak_cues=False` when "for the
+    new intern" may answer who the access is for."""
     flag = _FLAG.search(text)
     if flag:
         return Justification(flag.group(1).strip("\"'"), flag.start(), flag.end())
@@ -60,7 +65,7 @@ def find_justification(directory: Directory, text: str, now: str) -> Justificati
     if label:
         return _until(text, label.start(), label.end(), _SENTENCE_STOP, now, directory)
     strong = _STRONG.search(text)
-    weak = _weak(directory, text, now)
+    weak = _weak(directory, text, now) if weak_cues else None
     if strong and (weak is None or strong.start() <= weak.start):
         return _until(text, strong.start(), strong.start(), _STOP, now, directory)
     return weak
@@ -105,3 +110,27 @@ def _is_duration(directory: Directory, words: str, now: str) -> bool:
         )
     except DurationError:
         return True
+
+
+def why_fields(
+    why: Justification | None, reading: Reading, own: str, reasons: tuple[str, ...]
+) -> dict[str, Any]:
+    """The justification as typed, and the org reason it (or the rest) matches."""
+    out: dict[str, Any] = {}
+    flag = _FLAG.search(own)
+    if why is not None:
+        out["justification"] = why.text
+        out["reason"] = match_reason(list(reasons), why.text) or why.text
+    elif flag is None:
+        matched = match_reason(list(reasons), _without_items(reading))
+        if matched:
+            out["reason"] = matched
+    return out
+
+
+def _without_items(reading: Reading) -> str:
+    """The words of the message that name no app or entitlement ("pagerduty" is no pager)."""
+    named = {
+        i for s in reading.spans if s.kind in ("app", "entitlement") for i in range(s.start, s.end)
+    }
+    return " ".join(w for i, w in enumerate(reading.words) if i not in named)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from agent.models.offline.spans import Reading
+from tools.matching import normalize
 from tools.query_models import Query
 
 _I = re.IGNORECASE
@@ -43,7 +44,7 @@ _PENDING = re.compile(
     rf"\b(?:status|progress|state|update|updates){_W}(?:of|on|for){_W}(?:all{_W})?my{_W}{_WORDS}"
     rf"requests?\b|\bmy{_W}(?:pending|open|outstanding|submitted|waiting){_W}{_WORDS}requests?\b|"
     rf"\b(?:show|list|check|see|view){_W}(?:me{_W})?(?:all{_W})?my{_W}requests\b|"
-    rf"\b(?:where|how){_W}(?:is|are|'s){_W}my{_W}{_WORDS}requests?\b|"
+    rf"\b(?:where|how)(?:{_W}is|{_W}are|'s){_W}my{_W}{_WORDS}requests?\b|"
     rf"\b(?:has|have|was|were|is){_W}my{_W}{_WORDS}requests?{_W}(?:been{_W})?(?:approved|done|"
     rf"processed|granted|handled|looked)\b|\banything{_W}pending\b|\bpending{_W}requests?[^\S\n]*\?",
     _I,
@@ -51,8 +52,8 @@ _PENDING = re.compile(
 _PERSON_ACCESS = re.compile(
     rf"\bwhat{_W}(?:{_STUFF}{_W})?(?:does|did|has){_W}(.{{1,60}}?){_W}(?:have|got|hold|own|"
     rf"currently{_W}have)\b|"
-    rf"\b(?:show|list|view|see|check|display|tell{_W}me){_W}(?:me{_W})?(.{{1,60}}?)'s{_W}"
-    rf"(?:current{_W}|existing{_W})?{_STUFF}\b",
+    rf"\b(?:show|list|view|see|check|display|tell{_W}me|what(?:'s|{_W}is|{_W}are)){_W}(?:me{_W})?"
+    rf"(.{{1,60}}?)'s{_W}(?:current{_W}|existing{_W})?{_STUFF}\b",
     _I,
 )
 # A question asks; a request wants (these words make "what Priya has" part of an ask).
@@ -78,7 +79,9 @@ _SUBMITTED = re.compile(
 EXTEND = re.compile(
     rf"\b(?:extend|prolong|renew|lengthen)\w*{_W}(?!it\b|this\b|that\b|the{_W}(?:end|duration|"
     rf"card|request)\b)|\bkeep{_W}(?:my|his|her|their|the|our){_W}{_WORDS}(?:access|grants?|"
-    rf"permissions?|role|account)\b|\bmore{_W}time{_W}(?:on|with|for|in)\b",
+    rf"permissions?|role|account)\b|\bmore{_W}time{_W}(?:on|with|for|in)\b|"
+    rf"\b(?:another|more|extra|additional){_W}(?:days?|weeks?|months?|hours?){_W}"
+    rf"(?:on|of|for|with|to){_W}(?:my|his|her|their|our)\b",
     _I,
 )
 
@@ -99,15 +102,14 @@ def query_of(text: str, reading: Reading) -> Query | None:
 
 
 def person_asked(text: str, reading: Reading) -> str | None:
-    """Whose access "what does Priya have?" asks about: a person named, else the words."""
-    people = reading.of("person")
-    if people:
-        return people[0].text
+    """Whose access "what does Priya have?" asks about, as written."""
     m = _PERSON_ACCESS.search(text)
-    words = next((g for g in m.groups() if g), None) if m else None
-    if words is None or words.strip().casefold() in {"i", "me", "my"}:
-        return None
-    return words.strip()
+    words = next((g for g in m.groups() if g), "") if m else ""
+    words = words.strip()
+    people = reading.of("person")
+    if people and normalize(words) != people[0].text:
+        return people[0].text  # the words around the name were more than the name
+    return None if normalize(words) in {"", "i", "me", "my"} else words
 
 
 def withdraws(text: str, stage: str, names_items: bool) -> bool:

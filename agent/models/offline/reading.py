@@ -9,17 +9,16 @@ from typing import Any
 from agent.answers import choice_number
 from agent.ask import Ask
 from agent.models.offline import patterns as P
-from agent.models.offline import questions as Q
 from agent.models.offline.actions import edit_ask, narrowed, with_pasted
 from agent.models.offline.ends import end_words
-from agent.models.offline.justification import Justification, find_justification
+from agent.models.offline.justification import find_justification, why_fields
+from agent.models.offline.settled import settled
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
 from agent.pasted import split_pasted
 from domain.model.directory import Directory
 from domain.model.durations import DurationError, parse_duration
 from tools.matching import name_index, normalize, title_form
-from tools.reasons import match_reason
 
 _REF_CUES = frozenset(
     "like as same mirror mirroring copy copying match matching what clone similar whatever "
@@ -37,20 +36,6 @@ _BEFORE_STATE = frozenset("i m im am the my our be joining".split())
 _MY_MANAGER = re.compile(r"\bmy\s+(?:line\s+)?(?:manager|boss|supervisor|lead|mgr)\b", re.I)
 
 
-def refusal_of(text: str, reading: Reading) -> str | None:
-    if P.INJECTION.search(text):
-        return "prompt_injection"
-    if P.SKIP_APPROVAL.search(text):
-        return "skip_approval"
-    if P.CHANGE_APPROVER.search(text):
-        return "change_approver"
-    if P.SELF_APPROVAL.search(text):
-        return "self_approval"
-    if P.OUT_OF_SCOPE.search(text) and not reading.spans:
-        return "out_of_scope"
-    return None
-
-
 def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
     """The ask in the requester's own words; pasted parts give at most a justification."""
     split = split_pasted(text)
@@ -59,7 +44,7 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
 
 
 def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
-    why = find_justification(directory, own, ctx.now)
+    why = find_justification(directory, own, ctx.now, weak_cues=not _asks_beneficiary(ctx))
     text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
     phrase = _duration(directory, end_words(own), ctx)
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
@@ -71,89 +56,21 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
     reading = read(directory, plain)
-    early = _settled(directory, own, text, reading, ctx, phrase)
+    early = settled(own, text, reading, ctx, phrase, _entitlements(directory, reading))
     if early is not None:
         return early
     fields = _fields(directory, text, reading, ctx, phrase)
-    fields.update(_why(why, reading, own, ctx))
+    fields.update(why_fields(why, reading, own, ctx.reasons))
     action = _action(text, fields, ctx)
     if action == "edit":
         return edit_ask(directory, text, why, phrase, ctx.reasons)
     if action == "request":
         fields = narrowed(directory, text, fields)
+        if fields.get("access_like") == "person":
+            fields["select_all"] = True  # "same access as X" is all of it, at once
     if ctx.stage == "clarify":
         fields.update(_answer(answer, reading, ctx, fields))
     return Ask(action=action, **fields)
-
-
-def _settled(
-    directory: Directory,
-    own: str,
-    text: str,
-    reading: Reading,
-    ctx: ModelContext,
-    phrase: str | None,
-) -> Ask | None:
-    """Refusals, questions, withdraw, cancel, confirm and extend: each settles the turn.
-    Refusals read all the requester's own words, the justification's too."""
-    query = Q.query_of(text, reading)
-    checked = Q.WHO_APPROVES.sub(" ", own) if query == "who_approves" else own
-    refusal = refusal_of(checked, reading)
-    if refusal is not None:
-        return Ask(action="request", refusal=refusal)
-    items = _entitlements(directory, reading)
-    closed = _closed(text, ctx, items)
-    if closed is not None:
-        return closed
-    if query is not None:
-        subject = Q.person_asked(text, reading) if query == "person_access" else None
-        ents = items if query == "who_approves" else []
-        return Ask(action="query", query=query, beneficiary=subject, entitlements=ents)
-    if Q.extends(text) and (items or ctx.stage != "proposal"):
-        return Ask(action="extend", entitlements=items, duration=_extension(text, phrase))
-    return None
-
-
-def _closed(text: str, ctx: ModelContext, items: list[str]) -> Ask | None:
-    """Withdraw a submitted request, cancel the open card or question, or confirm it."""
-    if Q.withdraws(text, ctx.stage, bool(items)):
-        return Ask(action="withdraw", entitlements=items)
-    if P.CANCEL.search(text) and not (ctx.stage == "proposal" and items):
-        return Ask(action="cancel")
-    if ctx.stage == "proposal" and P.CONFIRM.search(text):
-        return Ask(action="confirm")
-    return None
-
-
-def _extension(text: str, phrase: str | None) -> str | None:
-    """ "by a week" stays "by a week": the extension counts it from the current end."""
-    if phrase and re.search(rf"\bby\s+{re.escape(phrase)}", text, re.I):
-        return f"by {phrase}"
-    return phrase
-
-
-def _why(
-    why: Justification | None, reading: Reading, own: str, ctx: ModelContext
-) -> dict[str, Any]:
-    """The justification as typed, and the org reason it (or the rest) matches."""
-    out: dict[str, Any] = {}
-    flag = P.FLAG_REASON.search(own)
-    if why is not None:
-        out["justification"] = why.text
-        out["reason"] = match_reason(list(ctx.reasons), why.text) or why.text
-    elif flag is None:
-        matched = match_reason(list(ctx.reasons), _without_items(reading))
-        if matched:
-            out["reason"] = matched
-    return out
-
-
-def _without_items(reading: Reading) -> str:
-    """The words of the message that name no app or entitlement ("pagerduty" is no pager)."""
-    named = {
-        i for s in reading.spans if s.kind in ("app", "entitlement") for i in range(s.start, s.end)
-    }
-    return " ".join(w for i, w in enumerate(reading.words) if i not in named)
 
 
 def _fields(
@@ -178,8 +95,8 @@ def _fields(
     out.update({name: value for name, value in extras.items() if value})
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
         out["access_like"] = "custom"
-    if out.get("access_like") == "person" and (ctx.stage == "new" or P.ALL_WORDS.search(text)):
-        out["select_all"] = True  # "same access as X" is all of it, at once
+    if out.get("access_like") == "person" and P.ALL_WORDS.search(text):
+        out["select_all"] = True
     if ctx.stage == "new":
         _unknown_names(text, reading, out)
     _role_or_title(directory, reading, out)
@@ -392,7 +309,16 @@ def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:
     whole = bool(fields.get("access_like") or fields.get("entitlements"))
     if wants and whole and not P.EDIT.search(text) and not P.ADDITIVE.search(text):
         return "request"
+    if ctx.stage == "proposal" and fields.get("reference") and _MIRRORS.search(text):
+        return "request"  # "actually, same access as Ben": another card, not a change
     return "edit" if ctx.stage == "proposal" else "answer"
+
+
+_MIRRORS = re.compile(
+    r"\b(?:same|similar|mirror\w*|copy\w*|clone)\b|\baccess\s+like\b|"
+    r"'s\s+(?:access|permissions|setup)\b|\bwhat\s+\S+(?:\s+\S+)?\s+(?:has|gets)\b",
+    re.I,
+)
 
 
 def _answer(

@@ -76,6 +76,11 @@ def test_same_access_plus_an_item_adds_it_to_the_card() -> None:
         ),
         ("datadog standard for 3 days --reason 'SLO review'", "SLO review", None),
         ("looker explorer for a month, reason: quarterly audit prep", "quarterly audit prep", None),
+        (
+            "I need github write until friday, working on the payments migration",
+            "working on the payments migration",
+            "New project",
+        ),
     ],
 )
 def test_the_justification_is_kept_as_typed(
@@ -112,6 +117,7 @@ def test_the_app_named_in_an_ask_is_no_reason() -> None:
         ("any updates on my github request?", "pending"),
         ("where is my request", "pending"),
         ("has my request been approved yet?", "pending"),
+        ("how's my request going", "pending"),
     ],
 )
 @pytest.mark.parametrize("stage", ["new", "proposal"])
@@ -127,12 +133,17 @@ def test_read_only_questions_about_myself(said: str, query: str, stage: str) -> 
         ("what does Priya have?", "priya"),
         ("what access does Ben Carter have", "ben carter"),
         ("show me Lena Wagner's access", "lena wagner"),
+        ("what is Ben Carter's access", "ben carter"),
     ],
 )
 def test_what_someone_has_is_a_question_about_them(said: str, person: str) -> None:
     ask = read(said)
     assert (ask.action, ask.query) == ("query", "person_access")
     assert ask.beneficiary is not None and ask.beneficiary.casefold() == person
+
+
+def test_whose_access_is_asked_is_kept_as_written() -> None:
+    assert read("what does Priya have?").beneficiary == "Priya"
 
 
 def test_what_someone_has_inside_an_ask_is_access_like() -> None:
@@ -187,6 +198,7 @@ def test_cancel_the_request_with_a_card_open_cancels_the_card() -> None:
         ("keep my AWS access until the 20th", ["aws"], "until the 20th"),
         ("renew my github write for another month", ["github:write"], "for a month"),
         ("can I extend snowflake for 3 more days?", ["Snowflake"], "for 3 days"),
+        ("can I get another week on my aws prod access", ["AWS Production"], "a week"),
     ],
 )
 def test_extending_a_grant_held(said: str, items: list[str], duration: str) -> None:
@@ -213,3 +225,21 @@ def test_revoking_with_no_card_open(said: str, person: str) -> None:
     ask = read(said)
     assert (ask.action, ask.kind) == ("request", "revoke")
     assert ask.beneficiary is not None and ask.beneficiary.casefold() == person
+
+
+def test_someone_named_as_the_approver_is_no_reference_and_nothing_is_removed() -> None:
+    ask = read("aws dev admin for 3 days, I know it needs Omar to sign off as well, that's fine")
+    assert ask.entitlements == ["aws-dev:admin"] and ask.changes == []
+
+
+def test_extending_someone_elses_grant_names_them() -> None:
+    ask = read("extend Lena's github maintain until end of january")
+    assert ask.action == "extend" and ask.beneficiary == "lena"
+
+
+@pytest.mark.parametrize(
+    "said", ["actually, same access as Ben Carter instead", "what Ben Carter has instead"]
+)
+def test_another_persons_access_on_an_open_card_is_a_new_request(said: str) -> None:
+    ask = on_card(said)
+    assert (ask.action, ask.access_like, ask.select_all) == ("request", "person", True)

@@ -23,6 +23,8 @@ from tests.unit.agent.reading_helpers import changes, on_card, read
         ("all except snowflake", [("remove", "snowflake")]),
         ("everything but vpn and looker", [("remove", "vpn", "looker")]),
         ("I don't need jira", [("remove", "jira")]),
+        ("I don't want the snowflake stuff", [("remove", "snowflake")]),
+        ("take the snowflake and looker ones off please", [("remove", "snowflake", "looker")]),
         ("snowflake isn't needed", [("remove", "snowflake")]),
         ("get rid of the confluence one", [("remove", "confluence")]),
         ("drop snowflake, 1password and looker", [("remove", "snowflake", "1password", "looker")]),
@@ -32,6 +34,8 @@ from tests.unit.agent.reading_helpers import changes, on_card, read
         ("only 1 and 3", [("only", "1", "3")]),
         ("keep only jira and confluence", [("only", "jira", "confluence")]),
         ("no, just github write", [("only", "github write")]),
+        ("I only need github and jira", [("only", "github", "jira")]),
+        ("leave out the vpn", [("remove", "vpn")]),
         (
             "swap datadog standard for datadog admin",
             [
@@ -71,6 +75,8 @@ def test_removing_with_a_card_open_is_never_a_revoke(said: str) -> None:
         ("permanent instead", "permanent"),
         ("make it permanent", "permanent"),
         ("actually 2 weeks", "2 weeks"),
+        ("change the end date to 20 December", "until 20 December"),
+        ("set it to expire next friday", "until next friday"),
     ],
 )
 def test_the_end_changes(said: str, duration: str) -> None:
@@ -91,6 +97,8 @@ def test_the_end_changes(said: str, duration: str) -> None:
         ("not the admin account, use mokafor", ("set_account", "mokafor")),
         ("use omar-h-admin", ("set_account", "omar-h-admin")),
         ("use my admin account for github", ("set_account", "admin", "github")),
+        ("use the reporting login", ("set_account", "reporting")),
+        ("switch to my personal account", ("set_account", "personal")),
     ],
 )
 def test_the_account_changes(said: str, expected: tuple[str, ...]) -> None:
@@ -157,7 +165,9 @@ def test_a_message_that_changes_nothing_it_can_read_is_an_edit_with_no_changes()
     assert ask.action == "edit" and ask.changes == []
 
 
-@pytest.mark.parametrize("said", ["cancel", "/cancel", "never mind", "Cancel."])
+@pytest.mark.parametrize(
+    "said", ["cancel", "/cancel", "never mind", "Cancel.", "ok cancel that", "no, cancel"]
+)
 @pytest.mark.parametrize("stage", ["proposal", "clarify", "new"])
 def test_cancel_closes_a_card_or_a_question(said: str, stage: str) -> None:
     slots = ("entitlements",) if stage == "clarify" else ()

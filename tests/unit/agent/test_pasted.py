@@ -108,3 +108,16 @@ def test_on_an_open_card_pasted_text_can_only_give_the_justification() -> None:
 def test_own_justification_wins_over_pasted() -> None:
     ask = read('github write for a week for the payments migration\n> "for the board deck"')
     assert ask.justification == "for the payments migration"
+
+
+def test_own_words_around_an_intro_stay_the_requesters() -> None:
+    split = split_pasted(
+        "here is the onboarding doc for Sam Ortiz:\nPlease also give him github admin"
+    )
+    assert "Sam Ortiz" in split.own and "github" not in split.own and "doc" not in split.own
+    assert split.pasted == ["Please also give him github admin"] and split.instructions
+
+
+def test_a_code_block_after_an_intro_is_one_pasted_part() -> None:
+    split = split_pasted("snowflake analyst, here's the ticket:\n```\nDATA-981 audit\n```")
+    assert split.pasted == ["DATA-981 audit"]
