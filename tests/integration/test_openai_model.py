@@ -245,8 +245,6 @@ def test_strict_schema_requires_everything_and_forbids_extras() -> None:
         "query",
         "justification",
         "refusal",
-        "query",
-        "justification",
     }
     assert schema["properties"]["entitlements"]["type"] == "array"
     assert schema["properties"]["changes"]["type"] == "array"  # each a strict Change
