@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any, Protocol
 
@@ -99,7 +99,7 @@ def play(
             directory=lambda: directory,
             clock=FixedClock(now),
             pending=lambda: UowPending(uow),
-            **_request_lookup(uow),
+            requests=lambda: UowRequests(uow),
         )
         where = f"{file.path}#{case.id}#{run}"
         _turns(runner_factory(deps, uow), case, where, result, directory.timezone)
@@ -114,13 +114,6 @@ def play(
     result.violations = len([r for r in submitted(uow) if r.id not in given])
     result.violations += len(result.unasked)
     return result
-
-
-def _request_lookup(uow: InMemoryUnitOfWork) -> dict[str, Any]:
-    """AgentDeps.requests (issue 10) when this checkout's agent has it."""
-    if "requests" in {f.name for f in fields(AgentDeps)}:
-        return {"requests": lambda: UowRequests(uow)}
-    return {}
 
 
 def _withdrawn(uow: InMemoryUnitOfWork, got: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 
 from agent.runner import AgentRunner, Reply, thread_id
+from agent.state import Outcome
 from domain.errors import DomainError
 from domain.ids import key
 from domain.model.requests import AccessRequest
@@ -20,7 +21,7 @@ from slack_app.chat import notices, render
 from slack_app.chat.approver import APPROVE_CHANGES, ApproverCommands
 from slack_app.services.changed import changed_line
 from slack_app.services.extension import extension_start
-from slack_app.services.requests import proposal_key, submit_proposal
+from slack_app.services.requests import proposal_key, submit_proposal, withdraw
 from slack_app.services.ticks import keep_ticked
 from tools.find import match_person
 from tools.proposal_models import Proposal
@@ -89,7 +90,10 @@ class ChatSession(ApproverCommands):
     def _show(self, reply: Reply) -> None:
         for notice in reply.notices:
             self.say(f"(note) {notice}")
-        if reply.kind != "proposal" or reply.proposal is None:
+        if reply.kind is Outcome.WITHDRAW:
+            self._withdraw(reply.withdraw)
+            return
+        if reply.kind is not Outcome.PROPOSAL or reply.proposal is None:
             self.say(reply.text)
             return
         self.unticked.pop(self.thread, None)  # a card drawn again starts all ticked
@@ -97,6 +101,21 @@ class ChatSession(ApproverCommands):
         if changed:
             self.say(f"✏️ {changed}")
         self._card(reply.proposal)
+
+    def _withdraw(self, request_ids: list[str]) -> None:
+        """ "cancel my GitHub request": the domain withdraws it (only its requester may),
+        and the chat says what Slack would tell the approvers."""
+        d = self.runtime.directory()
+        for rid in request_ids:
+            try:
+                request = withdraw(self.runtime, rid, actor=self.user)
+            except DomainError as exc:
+                self.say(f"Not cancelled: {exc.message}")
+                continue
+            self.say(f"✓ Cancelled {render.summary(d, request)}")
+            step = request.current_step
+            for approver in step.approvers if step else []:
+                self.say(f"  → DM to {render.name(d, approver)}: {request.id} was withdrawn")
 
     def _card(self, proposal: Proposal) -> None:
         tz = self.runtime.directory().timezone

@@ -12,7 +12,7 @@ from agent.runner import Reply
 
 
 def changed_line(reply: Reply) -> str | None:
-    said = getattr(reply, "changed", None)  # TODO(merge conv-graph): reply.changed
+    said = reply.changed
     if reply.proposal is not None:
         card = proposal_text(reply.proposal.model_dump())
         lead = reply.text.removesuffix(card).strip() if reply.text.endswith(card) else ""

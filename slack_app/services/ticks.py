@@ -15,6 +15,7 @@ from collections.abc import Collection
 from domain.errors import DomainError
 from domain.ids import key
 from slack_app.bootstrap import Runtime
+from slack_app.services.lookups import StoreRequests
 from slack_app.services.requests import StorePending
 from tools.base import ToolContext
 from tools.change_models import Change, ChangeOp
@@ -30,6 +31,7 @@ def tool_context(runtime: Runtime, requester: str) -> ToolContext:
         requester_id=requester,
         now=runtime.clock.now(),
         pending=StorePending(runtime),
+        requests=StoreRequests(runtime),
     )
 
 

@@ -82,6 +82,19 @@ def test_cancel_leaves_nothing_submitted(chat: tuple[ChatSession, list[str]]) ->
         assert uow.requests.by_requester("alex.meyer@acme.test") == []
 
 
+def test_a_submitted_request_is_withdrawn_in_words(chat: tuple[ChatSession, list[str]]) -> None:
+    session, said = chat
+    run(session, said, "datadog standard for 3 days, new project")
+    assert "✓ Submitted" in run(session, said, "/submit")
+    out = run(session, said, "what's pending?")
+    assert "Datadog" in out
+    out = run(session, said, "cancel my datadog request")
+    assert "✓ Cancelled" in out and "withdrawn" in out
+    with session.runtime.uow() as uow:
+        (made,) = uow.requests.by_requester("alex.meyer@acme.test")
+    assert made.state is State.CANCELLED
+
+
 def test_extend_asks_until_when_then_submits_an_extension(
     chat: tuple[ChatSession, list[str]],
 ) -> None:
