@@ -40,7 +40,7 @@ class Account:
 
 def new_username(beneficiary: str) -> str:
     """The account name a new account gets: the email's local part (as the manual path)."""
-    return beneficiary.split("@")[0]
+    return beneficiary.split("@", maxsplit=1)[0]
 
 
 def account_for(org: OrgLookup, request: AccessRequest, item: RequestItem) -> Account:

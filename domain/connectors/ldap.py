@@ -10,6 +10,7 @@ done here, so a repeated call with the same key is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections.abc import Callable
@@ -157,10 +158,8 @@ class LdapConnector:
 
     def _drop(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(LDAPException):
                 self._conn.unbind()
-            except LDAPException:
-                pass
             self._conn = None
 
 

@@ -142,19 +142,22 @@ def _configuration(directory: Directory) -> list[tuple[str, str, object]]:
 
 
 class OrgConnectors:
-    """The connectors of the org as it is now: rebuilt when an import changes an app's
-    fulfilment or connector settings, and reading people and targets from the latest
-    org (which moves with every fulfilled grant) without being rebuilt for that."""
+    """The connectors of the org as it is now. `update` is called with each new org
+    snapshot (the runtime's directory cache does, whenever it rebuilds): the connectors
+    are rebuilt only when an app's fulfilment or connector settings changed, and read
+    people and targets from the newest snapshot. `for_app` itself never reads the
+    store, because it runs inside the caller's transaction (on SQLite, a second one
+    would wait for the first); before the first `update` it loads the org once."""
 
     def __init__(
         self,
-        directories: Callable[[], Directory],
         environ: Mapping[str, str],
         *,
+        load: Callable[[], Directory] | None = None,
         clock: Clock | None = None,
         timeout: float = 10.0,
     ) -> None:
-        self._directories, self._environ = directories, environ
+        self._environ, self._load = environ, load
         self._clock, self._timeout = clock, timeout
         self._lock = threading.Lock()
         self._seen: Directory | None = None
@@ -162,28 +165,28 @@ class OrgConnectors:
         self._registry = ConnectorRegistry()
 
     def for_app(self, app_id: str) -> Connector:
-        return self.current().for_app(app_id)
+        if self._seen is None and self._load is not None:
+            self.update(self._load())
+        return self._registry.for_app(app_id)
 
-    def current(self) -> ConnectorRegistry:
-        directory = self._directories()
+    def update(self, directory: Directory) -> None:
         with self._lock:
-            if directory is not self._seen:
-                config = _configuration(directory)
-                if config != self._config:
-                    self._registry.close()
-                    self._registry = build_connectors(
-                        directory, self._environ, org=self, clock=self._clock, timeout=self._timeout
-                    )
-                    self._config = config
-                self._seen = directory
-            return self._registry
+            config = _configuration(directory)
+            if config != self._config:
+                self._registry.close()
+                self._registry = build_connectors(
+                    directory, self._environ, org=self, clock=self._clock, timeout=self._timeout
+                )
+                self._config = config
+            self._seen = directory
 
-    # --- OrgLookup: the org as last seen by `for_app`, which runs just before each call ---
+    @property
+    def registry(self) -> ConnectorRegistry:
+        return self._registry
+
+    # --- OrgLookup: the newest snapshot seen ---------------------------------------------
     def person(self, person_id: str) -> Person | None:
-        return self._latest().person(person_id)
+        return self._seen.person(person_id) if self._seen else None
 
     def entitlement(self, entitlement_id: str) -> Entitlement | None:
-        return self._latest().entitlement(entitlement_id)
-
-    def _latest(self) -> Directory:
-        return self._seen or self._directories()
+        return self._seen.entitlement(entitlement_id) if self._seen else None

@@ -9,6 +9,7 @@ no-ops in SCIM, so a repeated call with the same key is harmless.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,7 +59,9 @@ class ScimConnector:
             user_id = self._create(account) if account.new else self._find(account)
             if user_id is None:
                 raise _Refused(f"no SCIM user named {account.username}")
-            self._patch(group, PatchOperation[Group](op="add", path="members", value=[{"value": user_id}]))
+            self._patch(
+                group, PatchOperation[Group](op="add", path="members", value=[{"value": user_id}])
+            )
             return FulfillmentResult(
                 Outcome.DONE, f"added to SCIM group {group}", account.identity_id
             )
@@ -131,10 +134,9 @@ def _new_user(account: Account) -> User[Any]:
         ),
         active=True,
     )
-    try:  # reserved domains (.test, .example) are not addresses to pydantic's validator
+    # reserved domains (.test, .example) are not addresses to pydantic's validator
+    with contextlib.suppress(ValidationError):
         user.emails = [Email(value=account.person_id, primary=True)]
-    except ValidationError:
-        pass
     return user
 
 

@@ -49,7 +49,8 @@ class Slapd:
 
     def add_person(self, username: str, name: str, mail: str) -> str:
         dn = f"uid={username},{PEOPLE}"
-        attributes = {"uid": username, "cn": name, "sn": name.split()[-1], "mail": mail}
+        surname = name.rsplit(maxsplit=1)[-1]
+        attributes: dict[str, object] = {"uid": username, "cn": name, "sn": surname, "mail": mail}
         self._add(dn, ["inetOrgPerson"], attributes)
         return dn
 

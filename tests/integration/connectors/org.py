@@ -11,11 +11,11 @@ from domain.orgdata.orgfile import parse_org
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 ORG = """
-org: {name: Acme}
+org: {name: Acme, reasons: [New project, Other]}
 people:
-  - {id: priya@acme.test, name: Priya Raman}
+  - {id: priya@acme.test, name: Priya Raman, manager: omar@acme.test}
   - {id: omar@acme.test, name: Omar Haddad}
-  - {id: new.hire@acme.test, name: Nadia Petrov}
+  - {id: new.hire@acme.test, name: Nadia Petrov, manager: omar@acme.test}
 applications:
   - id: vpn
     name: VPN
@@ -52,7 +52,9 @@ def request(
     entitlement: str, identity: str, *, beneficiary: str = "priya@acme.test", rid: str = "r1"
 ) -> tuple[AccessRequest, RequestItem]:
     item = RequestItem(
-        entitlement_id=entitlement, app_id=entitlement.split(":")[0], identity_id=identity
+        entitlement_id=entitlement,
+        app_id=entitlement.split(":", maxsplit=1)[0],
+        identity_id=identity,
     )
     req = AccessRequest(
         id=rid,

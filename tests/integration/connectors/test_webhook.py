@@ -86,7 +86,12 @@ def test_grant_and_revoke_post_signed_json_the_receiver_accepts(url: str, script
         "target": "team/backend",
         "account": {"username": "priya-r", "new": False},
         "person": {"id": "priya@acme.test", "name": "Priya Raman"},
-        "request": {"id": "r1", "requester": "omar@acme.test", "reason": "New project", "end": None},
+        "request": {
+            "id": "r1",
+            "requester": "omar@acme.test",
+            "reason": "New project",
+            "end": None,
+        },
     }
     assert revoke["action"] == "revoke"
 
