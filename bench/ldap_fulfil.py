@@ -87,7 +87,8 @@ def run(n: int, slapd: Slapd, work: Path) -> None:
     started = time.perf_counter()
     for rid in ids:
         t0 = time.perf_counter()
-        done = fulfill(uow=SqlUnitOfWork(engine), request_id=rid, connectors=connectors, clock=clock)
+        uow = SqlUnitOfWork(engine)
+        done = fulfill(uow=uow, request_id=rid, connectors=connectors, clock=clock)
         took.append((time.perf_counter() - t0) * 1000)
         assert done.state is State.FULFILLED, done.items[0].note
     total = time.perf_counter() - started
