@@ -140,7 +140,7 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     refs: list[str] = []
     bens: list[str] = []
     for span in reading.of("person"):
-        if _neutral(reading, span):
+        if _neutral(reading, span) or (_related(reading, span) and not _PRONOUN_FOR.search(text)):
             continue
         role = _person_role(reading, span) or default
         (refs if role == "reference" else bens).append(span.text)
@@ -163,8 +163,23 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     return refs, bens
 
 
+# "as Alex's skip-level", "I'm Priya's manager": how the requester stands to them
+_RELATIONS = frozenset(
+    "skip level skiplevel manager boss lead supervisor mentor buddy backup teammate colleague "
+    "peer report".split()
+)
+_PRONOUN_FOR = re.compile(r"\b(?:for|give|get|grant|add|onboard)\s+(?:him|her|them)\b", re.I)
+
+
+def _related(reading: Reading, span: Span) -> bool:
+    after = reading.after(span, 2)
+    return after[:1] == ["s"] and after[1:2] != [] and after[1] in _RELATIONS
+
+
 def _person_role(reading: Reading, span: Span) -> str | None:
     after = reading.after(span, 2)
+    if _related(reading, span):  # "as Alex's skip-level ... for him": Alex gets it
+        return "beneficiary"
     if after[:1] == ["s"]:  # "Priya's access"
         return "reference"
     for word in reversed(reading.before(span, 5)):
@@ -260,6 +275,8 @@ def _entitlements(directory: Directory, reading: Reading) -> list[str]:
             and (reading.before(span, 1)[0] in _BEFORE_STATE)
         ):
             continue  # "I'm on-call" says why, not what
+        if normalize(span.text) in _RELATIONS and reading.before(span, 1) == ["s"]:
+            continue  # "I'm Priya's manager": who I am, not PagerDuty · Manager
         if (
             span.text == "on call"
             and reading.before(span, 1)[:1]
