@@ -61,7 +61,7 @@ _VERB = (
     r"request|get)"
 )
 INSTRUCTION = re.compile(
-    rf"(?:^|[.!?;:\n]|\b(?:please|pls|also|kindly|and|then|must|should|need\s+to|needs\s+to|"
+    rf"(?:^|[.!?;:\n)*\u2022]|\s-|\b(?:please|pls|also|kindly|and|then|must|should|need\s+to|needs\s+to|"
     rf"make\s+sure\s+to|be\s+sure\s+to|remember\s+to|you\s+(?:will|shall|must|should)))"
     rf"[^\S\n]*(?:please[^\S\n]+|also[^\S\n]+)?{_VERB}\b"
     rf"|\b[a-z][a-z0-9]{{1,15}}-\d{{1,9}}\b:?[^\S\n]*{_VERB}\b"  # "OPS-1 add okta admin"

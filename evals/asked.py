@@ -54,7 +54,9 @@ _PASTED_AFTER = re.compile(
 )
 _MY_OWN_TITLE = re.compile(r"\bmy\s+(?:job\s+)?(?:title|job|role|position)\b", re.I)
 _MY_MANAGER = re.compile(r"\bmy\s+(?:manager|boss|lead|team\s+lead)\b", re.I)
-_ME = re.compile(r"\b(?:me|myself|mine|my\s+(?:own\s+)?(?:access|permissions|grants|setup))\b", re.I)
+_ME = re.compile(
+    r"\b(?:me|myself|mine|my\s+(?:own\s+)?(?:access|permissions|grants|setup))\b", re.I
+)
 
 
 def own_words(text: str) -> str:

@@ -178,10 +178,8 @@ def _related(reading: Reading, span: Span) -> bool:
 
 def _person_role(reading: Reading, span: Span) -> str | None:
     after = reading.after(span, 2)
-    if _related(reading, span):  # "as Alex's skip-level ... for him": Alex gets it
-        return "beneficiary"
-    if after[:1] == ["s"]:  # "Priya's access"
-        return "reference"
+    if after[:1] == ["s"]:  # "Priya's access"; "as Alex's skip-level ... for him": Alex's
+        return "beneficiary" if _related(reading, span) else "reference"
     for word in reversed(reading.before(span, 5)):
         if word in _REF_CUES:
             return "reference"
