@@ -65,6 +65,12 @@ class OrgSettings(_Model):
     four_eyes: FourEyes | None = None
     alerts_channel: str | None = None
 
+    @field_validator("four_eyes", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """YAML reads a bare `off` as false: that is the setting "off"."""
+        return FourEyes.OFF if value is False else value
+
 
 class Person(_Model):
     id: NonEmpty
