@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, ItemStatus, State
+from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
 from slack_app.blocks import approvals, clarify, confirmation, details, home, notices, tasks
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal
@@ -26,6 +26,17 @@ def fulfilling(r: AccessRequest) -> AccessRequest:
     """The request once approved: every item waits for its app's owners."""
     items = [i.model_copy(update={"status": ItemStatus.FULFILLING, "note": ""}) for i in r.items]
     return r.model_copy(update={"state": State.FULFILLING, "items": items})
+
+
+def run_decided(r: AccessRequest) -> AccessRequest:
+    """Dana's one click decided her three steps; her manager's step is left."""
+    steps = [
+        s.model_copy(update={"status": StepStatus.APPROVED, "decided_by": "dana@t.test"})
+        if s.index < 3
+        else s
+        for s in r.steps
+    ]
+    return r.model_copy(update={"steps": steps})
 
 
 def problems() -> list[dict[str, Any]]:
@@ -124,6 +135,9 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "clarification": clarify.clarification(problems(), thread=THREAD),
         "approver_dm": approvals.approver_dm(r["submitted"], d, step_index=0),
         "approver_dm_privileged": approvals.approver_dm(r["privileged"], d, step_index=1),
+        "approver_dm_run": approvals.approver_dm(r["run"], d, step_index=0),
+        "decided_dm_run": approvals.decided_dm(run_decided(r["run"]), d),
+        "receipt_run": confirmation.receipt([r["run"]], d),
         "decided_dm_approved": approvals.decided_dm(r["privileged"], d),
         "decided_dm_rejected": approvals.decided_dm(r["rejected"], d),
         "approve_changes_modal": approvals.approve_changes_modal(r["two_items"], d),
