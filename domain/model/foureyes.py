@@ -31,7 +31,9 @@ def needs_four_eyes(directory: Directory, entitlement_ids: Iterable[str]) -> boo
         return False
     if setting is FourEyes.ALL:
         return True
-    return any((e := directory.entitlement(i)) is not None and e.privileged for i in entitlement_ids)
+    return any(
+        (e := directory.entitlement(i)) is not None and e.privileged for i in entitlement_ids
+    )
 
 
 def two_people_possible(approver_sets: Sequence[Sequence[str]]) -> bool:

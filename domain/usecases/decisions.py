@@ -3,8 +3,8 @@
 Only a person recorded as eligible for the current step may decide it, and never the
 requester or the beneficiary. An approval also completes the rest of the step's run
 (the following steps with the same approvers), except where four eyes forbids it
-(`domain.model.foureyes`); a rejection rejects the request. A refused attempt is itself audited, in its own
-transaction, so probing leaves a trace.
+(`domain.model.foureyes`); a rejection rejects the request. A refused attempt is itself
+audited, in its own transaction, so probing leaves a trace.
 
 An edge that may deliver one click twice passes an `idempotency_key`: it is written in
 the decision's own transaction, so a duplicate raises `Duplicate` and changes nothing,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.connectors import ConnectorRegistry
 from domain.model.directory import Directory
 from domain.model.followup import FollowUpKind, business_deadline
 from domain.model.org import OrgData, Reminders
@@ -30,8 +31,8 @@ ALEX, DANA, CEO, OMAR, SAM = (
 )
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)  # type: ignore[misc]
+def berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ class Env:
         self.directory = Directory(self.org)
 
     def submit(self, ent: str = "github:write", who: str = ALEX) -> AccessRequest:
-        app = ent.split(":")[0]
+        app = ent.split(":", maxsplit=1)[0]
         ident = "github:alex-m" if app == "github" else "new"
         item = RequestItem(entitlement_id=ent, app_id=app, identity_id=ident)
         end = NOW + timedelta(days=7)
@@ -87,8 +88,11 @@ class Env:
         return [(f.kind.value, f.request.id, f.step, f.to) for f in made]
 
     def audit(self, action: str) -> list[tuple[str | None, object]]:
-        return [(e.request_id, e.data.get("step")) for e in self.uow.committed_audit
-                if e.action == action]
+        return [
+            (e.request_id, e.data.get("step"))
+            for e in self.uow.committed_audit
+            if e.action == action
+        ]
 
 
 def test_a_reminder_after_a_business_day_then_an_escalation_after_three() -> None:
@@ -162,14 +166,9 @@ def test_the_scheduler_tick_chases_when_given_the_org() -> None:
     env.clock.current = berlin(2026, 3, 5, 17)
     report = tick(
         uow=env.uow,
-        connectors=_NoConnectors(),
+        connectors=ConnectorRegistry(),
         clock=env.clock,
         warn_before=timedelta(hours=24),
         directory=env.directory,
     )
     assert [(f.kind, f.request.id) for f in report.followups] == [(FollowUpKind.REMINDER, rid)]
-
-
-class _NoConnectors:
-    def for_app(self, app_id: str) -> object:
-        raise AssertionError("nothing to fulfil here")

@@ -102,7 +102,7 @@ def submitted(
 ) -> tuple[InMemoryUnitOfWork, AccessRequest]:
     d = directory(four_eyes)
     uow = InMemoryUnitOfWork(d.data)
-    app = ent.split(":")[0]
+    app = ent.split(":", maxsplit=1)[0]
     item = RequestItem(entitlement_id=ent, app_id=app, identity_id=f"{app}:alex")
     draft = Draft(
         requester=ALEX, beneficiary=ALEX, items=[item], reason="Other", end=NOW + timedelta(days=3)
