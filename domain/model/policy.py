@@ -15,6 +15,7 @@ from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.foureyes import FOUR_EYES_RULE, needs_four_eyes, two_people_possible
 from domain.model.org import Person
+from domain.model.requests import AccessRequest
 
 
 class NoApprover(DomainError):
@@ -174,3 +175,17 @@ def _owns_all(directory: Directory, person_id: str, app_ids: list[str] | None) -
     if app_ids is None:
         return bool(owned)
     return bool(app_ids) and all(key(a) in owned for a in app_ids)
+
+
+def fulfillers(directory: Directory, request: AccessRequest, app_id: str) -> list[str]:
+    """Who gets the manual task for an app's items: its active owners, never the
+    requester or the beneficiary (nobody carries out their own grant); when that leaves
+    nobody, the active admins who are neither."""
+    excluded = {key(request.requester), key(request.beneficiary)}
+    app = directory.app(app_id)
+    owners = [directory.person(o) for o in (app.owners if app else [])]
+    eligible = [p.id for p in owners if p is not None and p.active and key(p.id) not in excluded]
+    if eligible:
+        return eligible
+    admins = [p for p in directory.data.people if p.admin and p.active]
+    return [p.id for p in admins if key(p.id) not in excluded]

@@ -3,7 +3,8 @@
 Approvers of the current step get the approval DM (only the one the requester picked
 on the card, while that pick still holds; see `services.picks`); once a step is
 decided every approver's copy is updated in place; the requester (and a different beneficiary)
-hears about each step; app owners get the manual task. Sent message refs are kept as
+hears about each step; app owners get the manual task (not a requester's or
+beneficiary's own: `policy.fulfillers`). Sent message refs are kept as
 audit events (see `records`) so a later decision can find and update them.
 """
 
@@ -15,6 +16,7 @@ from functools import partial
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.foureyes import may_decide
+from domain.model.policy import fulfillers
 from domain.model.requests import AccessRequest, ApprovalStep, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
@@ -99,8 +101,7 @@ async def owners(
         return
     seen = await _sent(deps, TASK_DM, request, None) if again else set()
     for item in request.active_items:
-        app = directory.app(item.app_id)
-        for owner in app.owners if app else []:
+        for owner in fulfillers(directory, request, item.app_id):  # never their own grant
             if key(owner) in seen or not owned_items(request, directory, owner):
                 continue
             seen.add(key(owner))

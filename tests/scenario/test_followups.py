@@ -42,9 +42,10 @@ def slack(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarness]:
         yield SlackHarness(http, slack_api, runtime)
 
 
-def tick_at(h: SlackHarness, *local: int) -> TickReport:
+def tick_at(h: SlackHarness, year: int, month: int, day: int, *hm: int) -> TickReport:
     """Move the clock to a Berlin wall time and run one scheduler tick."""
-    moment = datetime(*local[:3], *local[3:], tzinfo=BERLIN).astimezone(UTC)  # type: ignore[misc]
+    hour, minute = (*hm, 0, 0)[:2]
+    moment = datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
     h.runtime.clock.current = moment  # type: ignore[attr-defined]
     deps = h.http.app.state.deps  # type: ignore[attr-defined]
     return h.http.portal.call(partial(scheduler.tick, deps, warn_before=WARN))  # type: ignore[union-attr]
@@ -83,7 +84,9 @@ def test_reminded_then_escalated_once_each_in_dm_and_thread(slack: SlackHarness)
     assert len(posts(h, "Escalated to you", channel=VICTOR)) == 1
 
     h.click(
-        VICTOR, button(escalated.payload, Action.APPROVE), channel=escalated.channel,
+        VICTOR,
+        button(escalated.payload, Action.APPROVE),
+        channel=escalated.channel,
         ts=escalated.ts,
     )
     updated(h, reminder)  # Dana's reminder loses its buttons: Victor decided
