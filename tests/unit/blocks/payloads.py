@@ -6,9 +6,19 @@ from typing import Any
 
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
-from slack_app.blocks import approvals, clarify, confirmation, details, home, notices, tasks
+from slack_app.blocks import (
+    approvals,
+    clarify,
+    confirmation,
+    details,
+    followups,
+    home,
+    notices,
+    tasks,
+)
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal
+from tests.orgs import NOW
 from tests.unit.blocks.sample_requests import mine, requests
 from tests.unit.blocks.samples import (
     REASONS,
@@ -138,6 +148,19 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "approver_dm_run": approvals.approver_dm(r["run"], d, step_index=0),
         "decided_dm_run": approvals.decided_dm(run_decided(r["run"]), d),
         "receipt_run": confirmation.receipt([r["run"]], d),
+        "followup_reminder_dm": followups.reminder_dm(r["submitted"], d, step_index=0, since=NOW),
+        "followup_escalation_dm": followups.escalation_dm(
+            r["submitted"], d, step_index=0, since=NOW
+        ),
+        "followup_reminded": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=False, to=["ceo@t.test"]
+        ),
+        "followup_escalated": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=True, to=["omar@t.test"]
+        ),
+        "followup_escalated_to_nobody": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=True, to=[]
+        ),
         "decided_dm_approved": approvals.decided_dm(r["privileged"], d),
         "decided_dm_rejected": approvals.decided_dm(r["rejected"], d),
         "approve_changes_modal": approvals.approve_changes_modal(r["two_items"], d),
