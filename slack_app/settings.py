@@ -132,6 +132,12 @@ class Settings(BaseSettings):
         description="Days a conversation waiting for its requester (an open question or "
         "card) is kept in the checkpoint store; finished ones are pruned at once.",
     )
+    alerts_channel: str | None = Field(
+        default=None,
+        validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
+        description="Slack channel id for alerts (e.g. terminated people who still hold "
+        "access after an org import); unset: the org file's `alerts_channel`, else none.",
+    )
     audit_token: str | None = Field(
         default=None,
         validation_alias="ACCESS_AGENT_AUDIT_TOKEN",
