@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from slack_app.listeners import (
+    alerts,
     approvals,
     card,
     choices,
@@ -29,7 +30,7 @@ from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
-SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw)
+SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw, alerts)
 
 
 def create_bolt_app(

@@ -1,8 +1,9 @@
 """The scheduler in a Slack process: every SCHEDULER_INTERVAL_SECONDS, one domain tick
 (expire what is due, find what ends within EXPIRY_WARNING_HOURS, remind and escalate
 unanswered approvers) in a worker thread, then the DMs it calls for, to the requester
-and a different beneficiary, and to the approvers chased (`worker.followups`); then the
-checkpoint store is pruned (`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
+and a different beneficiary, and to the approvers chased (`worker.followups`), and the
+channel alerts (`worker.alerts`); then the checkpoint store is pruned
+(`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
 
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
 each notice in the store, so they are done once between them (see `domain.usecases.scheduler`).
@@ -29,7 +30,7 @@ from slack_app.listeners.edge import blocking
 from slack_app.listeners.records import release
 from slack_app.settings import Settings
 from slack_app.slackapi import notify
-from slack_app.worker import followups
+from slack_app.worker import alerts, followups
 from slack_app.worker.checkpoints import Janitor
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
         directory=directory,
     )
     await followups.announce(deps, report.followups, directory)
+    await alerts.post_leftovers(deps, directory)
     if report.expiring or report.expired or report.resumed:
         directory = await blocking(runtime.directory)
         for request in report.expiring:
