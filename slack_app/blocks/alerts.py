@@ -50,12 +50,13 @@ def leftover_alert(leftover: Leftover, directory: Directory) -> Block:
 
 def alert_answered(
     shown: list[Block], requests: list[AccessRequest], directory: Directory, *, by: str
-) -> list[Block]:
-    """The alert's blocks as shown, without its button, saying who opened which request."""
+) -> Block:
+    """The alert as shown (its blocks), without its button, saying who opened which
+    revoke request."""
     ids = ", ".join(r.id for r in requests)
-    line = f"🔒 {mrkdwn(facts.name(directory, by))} opened a revoke request: {mrkdwn(ids)}"
+    said = f"{facts.name(directory, by)} opened a revoke request: {ids}"
     kept = [b for b in shown if b.get("type") != "actions"]
-    return [*kept, context(line)]
+    return message([*kept, context("🔒 " + mrkdwn(said))], said)
 
 
 def _held_line(directory: Directory, identity_id: str, entitlement_id: str) -> str:

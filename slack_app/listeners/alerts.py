@@ -61,6 +61,5 @@ async def _answered(
     if not channel or not ts:
         return
     directory = await blocking(deps.runtime.directory)
-    blocks = alert_answered(list(message.get("blocks") or []), made, directory, by=by)
-    text = f"Revoke request opened by {facts.name(directory, by)}"
-    await retry.notify(deps.client.chat_update, channel=channel, ts=ts, text=text, blocks=blocks)
+    payload = alert_answered(list(message.get("blocks") or []), made, directory, by=by)
+    await retry.notify(deps.client.chat_update, channel=channel, ts=ts, **payload)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from domain.model.directory import Directory
+from domain.model.leftovers import Leftover
 from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
 from slack_app.blocks import (
+    alerts,
     approvals,
     clarify,
     confirmation,
@@ -30,6 +32,10 @@ from tests.unit.blocks.samples import (
 from tools.base import Candidate
 
 OWNER = "omar@t.test"  # owns GitHub in tests/orgs.py
+TOM_LEFTOVER = Leftover(  # Tom is terminated in tests/orgs.py
+    person="tom@t.test",
+    held=(("github:tom-b", "github", "github:admin"), ("github:tom-b", "github", "github:write")),
+)
 
 
 def fulfilling(r: AccessRequest) -> AccessRequest:
@@ -148,6 +154,10 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "approver_dm_run": approvals.approver_dm(r["run"], d, step_index=0),
         "decided_dm_run": approvals.decided_dm(run_decided(r["run"]), d),
         "receipt_run": confirmation.receipt([r["run"]], d),
+        "alert_leftover": alerts.leftover_alert(TOM_LEFTOVER, d),
+        "alert_answered": alerts.alert_answered(
+            alerts.leftover_alert(TOM_LEFTOVER, d)["blocks"], [r["submitted"]], d, by=OWNER
+        ),
         "followup_reminder_dm": followups.reminder_dm(r["submitted"], d, step_index=0, since=NOW),
         "followup_escalation_dm": followups.escalation_dm(
             r["submitted"], d, step_index=0, since=NOW
