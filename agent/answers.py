@@ -8,14 +8,16 @@ numbers index the offered list, words match candidate labels or ids.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from agent.state import Picks, Question
+from tools.base import Candidate
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
 
 
-def pick(choices: list[dict[str, Any]], selection: list[str]) -> list[str]:
+def pick(choices: list[Candidate], selection: list[str]) -> list[str]:
     """Candidate ids the selection names, in the order given; unknown words are ignored."""
     picked: list[str] = []
     for raw in selection:
@@ -35,51 +37,48 @@ def choice_number(text: str, count: int) -> int | None:
     return number if 1 <= number <= count else None
 
 
-def _by_number(choices: list[dict[str, Any]], text: str) -> list[str]:
+def _by_number(choices: list[Candidate], text: str) -> list[str]:
     if (number := choice_number(text, len(choices))) is not None:
-        return [choices[number - 1]["id"]]
+        return [choices[number - 1].id]
     if text in {"last", "the last one", "last one"} and choices:
-        return [choices[-1]["id"]]
+        return [choices[-1].id]
     return []
 
 
-def _by_words(choices: list[dict[str, Any]], text: str) -> list[str]:
+def _by_words(choices: list[Candidate], text: str) -> list[str]:
     if not text:
         return []
-    exact = [c["id"] for c in choices if text in (_norm(c["label"]), _norm(c["id"]))]
+    exact = [c.id for c in choices if text in (_norm(c.label), _norm(c.id))]
     if exact:
         return exact
     words = set(text.split())
     return [
-        c["id"]
-        for c in choices
-        if words <= set(_norm(c["label"]).split()) | set(_norm(c["id"]).split())
+        c.id for c in choices if words <= set(_norm(c.label).split()) | set(_norm(c.id).split())
     ]
 
 
 def apply_answer(
-    question: dict[str, Any] | None,
-    picks: dict[str, Any],
-    *,
-    selection: list[str],
-    select_all: bool,
-) -> dict[str, Any]:
+    question: Question | None, picks: Picks, *, selection: list[str], select_all: bool
+) -> Picks:
     """New picks after an answer to `question` (the problems the bot last asked about)."""
-    picks = dict(picks)
-    problems = [p for p in (question or {}).get("problems", []) if p.get("choices")]
+    problems = [p for p in (question.problems if question else []) if p.choices]
     if not problems or not (selection or select_all):
         return picks
     problem = problems[0]
-    slot, choices = problem["slot"], problem["choices"]
-    ids = [c["id"] for c in choices] if select_all else pick(choices, selection)
+    choices = problem.choices
+    ids = [c.id for c in choices] if select_all else pick(choices, selection)
     if not ids:
         return picks
-    if slot == "entitlements":
-        picks["entitlements"] = ids
-    elif slot == "identity":
-        identities = dict(picks.get("identities", {}))
-        identities[ids[0].split(":", 1)[0]] = ids[0]
-        picks["identities"] = identities
-    elif slot in ("reference", "beneficiary"):
-        picks[slot] = ids[0]
+    return _picked(picks, problem.slot, ids)
+
+
+def _picked(picks: Picks, slot: str | None, ids: list[str]) -> Picks:
+    if slot in ("entitlements", "apps", "request"):
+        field = "requests" if slot == "request" else slot
+        return picks.model_copy(update={field: ids})
+    if slot == "identity":
+        identities = {**picks.identities, ids[0].split(":", 1)[0]: ids[0]}
+        return picks.model_copy(update={"identities": identities})
+    if slot in ("reference", "beneficiary"):
+        return picks.model_copy(update={slot: ids[0]})
     return picks

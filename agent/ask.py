@@ -8,14 +8,15 @@ of them" or "make it 3 days" only need to fill the slot they answer.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.model.requests import AccessLikeKind
 from tools.change_models import Change
 from tools.query_models import Query
 
-AccessLike = Literal["person", "job_title", "role", "custom"]
 Action = Literal[
     "request",
     "answer",
@@ -27,13 +28,16 @@ Action = Literal[
     "withdraw",
     "extend",
 ]
-Refusal = Literal[
-    "skip_approval",
-    "self_approval",
-    "change_approver",
-    "prompt_injection",
-    "out_of_scope",
-]
+
+
+class Refusal(StrEnum):
+    """Why the model declined a message; each is a stable code (see evals)."""
+
+    SKIP_APPROVAL = "skip_approval"
+    SELF_APPROVAL = "self_approval"
+    CHANGE_APPROVER = "change_approver"
+    PROMPT_INJECTION = "prompt_injection"
+    OUT_OF_SCOPE = "out_of_scope"
 
 
 class Ask(BaseModel):
@@ -54,7 +58,7 @@ class Ask(BaseModel):
         description='Who gets the access, as the user wrote it ("me", a name, an email, '
         "a Slack mention). Null when not mentioned (then it is the requester).",
     )
-    access_like: AccessLike | None = Field(
+    access_like: AccessLikeKind | None = Field(
         default=None,
         description="person: same access as someone; job_title: what a title gets; role: "
         "a named bundle; custom: named apps/entitlements.",
@@ -114,6 +118,7 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
+    fallbacks: int = 0  # turns the fallback model answered because this one could not
 
 
 class Understanding(BaseModel):

@@ -22,6 +22,7 @@ reusable, so the tables stop growing; `VACUUM FULL` would lock them.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -62,11 +63,40 @@ def pooled_saver(
         pool.open(wait=True, timeout=OPEN_TIMEOUT)
         saver = PostgresSaver(pool)
         saver.lock = nullcontext()  # type: ignore[assignment]  # see the module docstring
-        saver.setup()
+        with setup_lock(dsn, connection_class):
+            saver.setup()
     except BaseException:
         pool.close()
         raise
     return saver
+
+
+SETUP_LOCK = 0x63686B7074  # "chkpt": the advisory lock id of the tables' set-up
+LOCK_POLL = 0.2  # seconds between tries for it
+
+
+@contextmanager
+def setup_lock(dsn: str, connection_class: type[psycopg.Connection[Any]]) -> Iterator[None]:
+    """One process at a time through `setup()`: its migrations are "check, then create",
+    and processes starting together on an empty database failed on each other's rows
+    (`checkpoint_migrations_pkey`, `pg_type_typname_nsp_index`). A connection of its own,
+    outside the pool, so a pool of one connection still has it for `setup()`.
+
+    Polled, never waited for in a statement: `setup()` runs CREATE INDEX CONCURRENTLY,
+    which waits for every transaction that holds a snapshot, and a blocked
+    `pg_advisory_lock` holds one, so the two waited for each other for ever."""
+    with connection_class.connect(dsn, autocommit=True) as conn:
+        while not _took(conn):
+            time.sleep(LOCK_POLL)
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
+
+
+def _took(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (SETUP_LOCK,)).fetchone()
+    return bool(row and row[0])
 
 
 TABLES = ("checkpoints", "checkpoint_blobs", "checkpoint_writes")  # found on search_path

@@ -1,20 +1,36 @@
-"""The graph's nodes. Only `understand` calls the model; `resolve` calls tools only."""
+"""The graph's nodes. Only `understand` calls the model; the rest call tools only.
+
+Each node `load`s the checkpointed state as a typed `Conversation`, decides on models,
+and returns an `Update` that `dump` makes JSON again for the checkpointer.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from langgraph.types import interrupt
 
 from agent.answers import apply_answer
+from agent.ask import Ask
 from agent.deps import AgentDeps
-from agent.merge import merge
+from agent.edits import changed_card, implied_changes, new_beneficiary, shown_again
+from agent.errands import answered, withdrawal
+from agent.merge import STARTS, merge
 from agent.models.port import ModelContext, Turn
-from agent.phrasing import HELP, proposal_text, question_text, refusal_text
-from agent.state import MAX_TURNS, AgentState
-from tools.base import ToolContext
-from tools.proposal import build_proposal
-from tools.proposal_models import ProposalInput
+from agent.phrasing import HELP, question_text, refusal_text
+from agent.resolving import resolved
+from agent.state import (
+    MAX_TURNS,
+    AgentState,
+    AskState,
+    Conversation,
+    Intent,
+    Outcome,
+    Picks,
+    Said,
+    Stage,
+    Update,
+    dump,
+    load,
+)
 
 CANCELLED = "OK, cancelled. Nothing was submitted."
 
@@ -24,151 +40,136 @@ class Nodes:
         self.deps = deps
 
     # --- understand: the only model call ----------------------------------------------
-    def understand(self, state: AgentState) -> dict[str, Any]:
+    def understand(self, state: AgentState) -> AgentState:
+        conv = load(state)
         understanding = self.deps.model.understand(
-            [Turn(t["role"], t["text"]) for t in state.get("turns", [])],
-            self._model_context(state),
+            [Turn(t.role, t.text) for t in conv.turns], self._model_context(conv)
         )
-        ask = understanding.ask
-        update: dict[str, Any] = {
-            "usage": _add_usage(state.get("usage", {}), understanding.usage.model_dump()),
-            "notices": [*state.get("notices", []), understanding.notice]
-            if understanding.notice
-            else state.get("notices", []),
+        notice = understanding.notice
+        update: Update = {
+            "usage": _add_usage(conv.usage, understanding.usage.model_dump()),
+            # the model repeats its notice on every fallback turn; a conversation hears it once
+            "notices": [*conv.notices, notice]
+            if notice and notice not in conv.notices
+            else conv.notices,
             "outcome": None,
+            "changed": None,
+            "withdraw": [],
         }
+        update.update(self._read(conv, understanding.ask))
+        return dump(update)
+
+    def _read(self, conv: Conversation, ask: Ask) -> Update:
+        """What the message does to the conversation."""
         if ask.refusal is not None:
-            return update | {
-                "outcome": "refused",
-                "reply": refusal_text(None, ask.refusal),
-                "refusal_code": ask.refusal,
+            code = ask.refusal.value
+            return {
+                "outcome": Outcome.REFUSED,
+                "reply": refusal_text(None, code),
+                "refusal_code": code,
             }
         if ask.action == "cancel":
-            return update | {"outcome": "cancelled", "reply": CANCELLED}
-        proposal = state.get("proposal")
-        if ask.action == "confirm" and proposal and proposal.get("status") == "ready":
-            return update | {"outcome": "proposal"}
-        if ask.action == "chitchat" and not state.get("ask"):
-            return update | {"outcome": "message", "reply": HELP}
-        merged, keep = merge(state.get("ask") or {}, ask)
-        picks = state.get("picks", {}) if keep else {}
-        picks = apply_answer(
-            state.get("question"), picks, selection=ask.selection, select_all=ask.select_all
-        )
-        return update | {"ask": merged, "picks": picks}
+            return _cancelled()
+        if ask.action == "query" and ask.query is not None:
+            ctx = self.deps.tool_context(conv.requester)
+            return answered(ctx, ask.query, subject=ask.beneficiary, entitlements=ask.entitlements)
+        if conv.stage is Stage.PROPOSAL and ask.action not in STARTS:
+            return self._on_card(conv, ask)
+        if ask.action == "chitchat" and conv.ask == AskState():
+            return {"outcome": Outcome.MESSAGE, "reply": HELP}
+        merged, keep = merge(conv.ask, ask)
+        picks = conv.picks if keep else Picks()
+        if ask.action not in STARTS:  # an answer to the open question, not a new ask
+            picks = apply_answer(
+                conv.question, picks, selection=ask.selection, select_all=ask.select_all
+            )
+        return {"ask": merged, "picks": picks}
 
-    def _model_context(self, state: AgentState) -> ModelContext:
+    def _on_card(self, conv: Conversation, ask: Ask) -> Update:
+        """A message while a card is open changes that card, and nothing else."""
+        card = conv.proposal
+        assert card is not None  # the stage says a ready card is open
+        if ask.action == "confirm":
+            return shown_again(card, "Here it is again: press Submit to send it.")
+        changes = implied_changes(ask, conv.ask)
+        if new_beneficiary(changes):  # a new card for that person: policy checked again
+            merged, _ = merge(conv.ask, ask.model_copy(update={"changes": changes}))
+            return {"ask": merged, "picks": Picks(reference=conv.picks.reference)}
+        ctx = self.deps.tool_context(conv.requester)
+        return changed_card(ctx, card, changes, ignored=ask.ignored_instructions)
+
+    def _model_context(self, conv: Conversation) -> ModelContext:
         directory = self.deps.directory()
         now = self.deps.clock.now().astimezone(directory.timezone)
-        person = directory.person(state.get("requester", ""))
-        question = state.get("question") or {}
-        problems = question.get("problems", [])
+        person = directory.person(conv.requester)
+        problems = conv.question.problems if conv.question else []
         return ModelContext(
             requester_name=person.name if person else "",
             today=f"{now:%A} {now.date().isoformat()}",
             reasons=tuple(directory.reasons),
             pending_question=question_text(problems) if problems else None,
-            pending_slots=tuple(p.get("slot") or "" for p in problems),
-            choices=tuple(c["label"] for p in problems[:1] for c in p.get("choices", [])),
-            stage=_stage(state),
+            pending_slots=tuple(p.slot or "" for p in problems),
+            choices=tuple(c.label for p in problems[:1] for c in p.choices),
+            stage=conv.stage.value,
             now=self.deps.clock.now().isoformat(),
         )
 
     # --- resolve: deterministic tools only ----------------------------------------------
-    def resolve(self, state: AgentState) -> dict[str, Any]:
-        ctx = ToolContext(
-            directory=self.deps.directory(),
-            requester_id=state["requester"],
-            now=self.deps.clock.now(),
-            pending=self.deps.pending(),
-        )
-        proposal = build_proposal(
-            ctx, proposal_input(state.get("ask") or {}, state.get("picks") or {})
-        )
-        data = proposal.model_dump(mode="json")
-        if proposal.status == "refused":
-            code = proposal.refusal.code if proposal.refusal else None
-            return {
-                "proposal": data,
-                "outcome": "refused",
-                "reply": refusal_text(data),
-                "question": None,
-                "refusal_code": code,
-            }
-        if proposal.status == "needs_input":
-            problems = [p.model_dump(mode="json") for p in proposal.problems]
-            return {
-                "proposal": data,
-                "outcome": "clarify",
-                "question": {"problems": problems},
-                "reply": question_text(problems),
-            }
-        return {
-            "proposal": data,
-            "outcome": "proposal",
-            "question": None,
-            "reply": proposal_text(data),
-        }
+    def resolve(self, state: AgentState) -> AgentState:
+        conv = load(state)
+        ctx = self.deps.tool_context(conv.requester)
+        if conv.ask.intent is Intent.WITHDRAW:
+            return dump(withdrawal(ctx, conv.ask, conv.picks))
+        return dump(resolved(ctx, conv.ask, conv.picks))
 
     # --- the two places the graph waits for a person --------------------------------------
-    def clarify(self, state: AgentState) -> dict[str, Any]:
+    def clarify(self, state: AgentState) -> AgentState:
         answer = interrupt(
             {"type": "clarify", "text": state.get("reply", ""), "question": state.get("question")}
         )
-        if isinstance(answer, dict) and answer.get("action") == "cancel":  # the Cancel button
-            return {"outcome": "cancelled", "reply": CANCELLED, "question": None}
-        return {"turns": _next_turns(state, answer)}
+        if _action(answer) == "cancel":  # the Cancel button
+            return dump(_cancelled())
+        return dump({"turns": _next_turns(state, answer)})
 
-    def propose(self, state: AgentState) -> dict[str, Any]:
+    def propose(self, state: AgentState) -> AgentState:
         answer = interrupt(
             {"type": "proposal", "text": state.get("reply", ""), "proposal": state.get("proposal")}
         )
-        action = answer.get("action") if isinstance(answer, dict) else None
+        action = _action(answer)
         if action == "confirm":
-            return {"outcome": "confirmed", "reply": "Submitted for approval."}
+            return dump({"outcome": Outcome.CONFIRMED, "reply": "Submitted for approval."})
         if action == "cancel":
-            return {"outcome": "cancelled", "reply": CANCELLED}
-        return {"outcome": None, "turns": _next_turns(state, answer)}
+            return dump(_cancelled())
+        return dump({"outcome": None, "turns": _next_turns(state, answer)})
 
 
-def _stage(state: AgentState) -> str:
-    if state.get("question"):
-        return "clarify"
-    proposal = state.get("proposal") or {}
-    return "proposal" if proposal.get("status") == "ready" else "new"
+def _cancelled() -> Update:
+    """The open card or question closes, and what was asked is forgotten with it."""
+    return {
+        "outcome": Outcome.CANCELLED,
+        "reply": CANCELLED,
+        "question": None,
+        "ask": AskState(),
+        "picks": Picks(),
+    }
 
 
-def proposal_input(ask: dict[str, Any], picks: dict[str, Any]) -> ProposalInput:
-    return ProposalInput(
-        kind=ask.get("kind") or "grant",
-        beneficiary=picks.get("beneficiary") or ask.get("beneficiary"),
-        access_like=ask.get("access_like"),
-        reference=picks.get("reference") or ask.get("reference"),
-        entitlements=picks.get("entitlements") or ask.get("entitlements") or [],
-        select_all=bool(ask.get("select_all")) and not picks.get("entitlements"),
-        identities=picks.get("identities") or {},
-        identity_hints=ask.get("identity_hints") or [],
-        duration=ask.get("duration"),
-        reason=ask.get("reason"),
-    )
+def _action(answer: object) -> str | None:
+    """A resume payload's action: {"action": "confirm" | "cancel"} from a button."""
+    return str(answer.get("action")) if isinstance(answer, dict) and "action" in answer else None
 
 
-def _next_turns(state: AgentState, answer: Any) -> list[dict[str, str]]:
+def _next_turns(state: AgentState, answer: object) -> list[Said]:
     """The conversation with the bot's question and the answer added, keeping the last
     `MAX_TURNS`: a long back-and-forth neither grows the checkpointed state nor the
     model's prompt without bound (the merged ask keeps what earlier turns said)."""
+    text = str(answer.get("text", "")) if isinstance(answer, dict) else str(answer)
     turns = [
-        *state.get("turns", []),
-        {"role": "assistant", "text": state.get("reply", "")},
-        {"role": "user", "text": _text(answer)},
+        *(Said.model_validate(turn) for turn in state.get("turns", [])),
+        Said(role="assistant", text=state.get("reply", "")),
+        Said(role="user", text=text),
     ]
     return turns[-MAX_TURNS:]
-
-
-def _text(answer: Any) -> str:
-    if isinstance(answer, dict):
-        return str(answer.get("text", ""))
-    return str(answer)
 
 
 def _add_usage(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:

@@ -10,15 +10,16 @@ the checkpointed state (rule 7).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from langgraph.types import Command
 
 from agent.ask import Ask
 from agent.bounds import MAX_MESSAGE_CHARS, bounded, cut_notice
 from agent.merge import merge
-from agent.state import fresh, given
+from agent.state import AgentState, AskState, Conversation, Outcome, Picks, fresh, given, load
 from tools.proposal_models import Proposal
 
 
@@ -30,13 +31,15 @@ def thread_id(surface: str, *parts: str) -> str:
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # clarify | proposal | refused | confirmed | cancelled | message
+    kind: Outcome  # a StrEnum: compares equal to "proposal", "clarify", ...
     text: str
     proposal: Proposal | None = None
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # the question's, as JSON
     notices: list[str] = field(default_factory=list)
     refusal_code: str | None = None
     usage: dict[str, int] = field(default_factory=dict)
+    changed: str | None = None  # the one line saying what a change to the card did
+    withdraw: list[str] = field(default_factory=list)  # request ids for the surface to withdraw
 
 
 class AgentRunner:
@@ -56,7 +59,11 @@ class AgentRunner:
         return None
 
     def state(self, thread: str) -> dict[str, Any]:
+        """The checkpointed channels, as JSON (`conversation` is the same, typed)."""
         return dict(self.graph.get_state(self._config(thread)).values)
+
+    def conversation(self, thread: str) -> Conversation:
+        return load(cast(AgentState, self.state(thread)))
 
     def send(self, thread: str, requester: str, text: str) -> Reply:
         """One message; a message longer than `max_chars` is read up to there, and the
@@ -77,29 +84,28 @@ class AgentRunner:
         requester: str,
         *,
         words: str,
-        ask: dict[str, Any],
-        picks: dict[str, Any] | None = None,
+        ask: Mapping[str, Any],
+        picks: Mapping[str, Any] | None = None,
     ) -> Reply:
         """A new request whose ask is already structured (the guided form): the model is
         skipped, the tools resolve and check it exactly like a typed one, and the reply
         is a clarification, a refusal or the proposal to confirm."""
-        checked, _ = merge({}, Ask.model_validate({"action": "request", **ask}))
+        checked, _ = merge(AskState(), Ask.model_validate({"action": "request", **ask}))
         words, _ = bounded(words, self.max_chars)
-        return self._run(thread, given(requester, words, checked, picks or {}))
+        chosen = Picks.model_validate(picks or {})
+        return self._run(thread, given(requester, words, checked, chosen))
 
     def confirmable(self, thread: str, requester: str) -> Proposal | None:
         """The proposal the requester's Submit would confirm, changing nothing: only a
         ready proposal of this requester's, shown and still waiting. Surfaces submit it
         first and `confirm` after, so a submission the domain refuses keeps the card."""
-        state = self.state(thread)
-        proposal = state.get("proposal") or {}
-        if (
-            self.waiting_for(thread) != "proposal"
-            or state.get("requester") != requester
-            or proposal.get("status") != "ready"
-        ):
+        if self.waiting_for(thread) != "proposal":
             return None
-        return Proposal.model_validate(proposal)
+        conv = self.conversation(thread)
+        proposal = conv.proposal
+        if conv.requester != requester or proposal is None or proposal.status != "ready":
+            return None
+        return proposal
 
     def confirm(self, thread: str, requester: str) -> Proposal | None:
         """The requester's own click on Submit: ends the conversation with the proposal
@@ -114,18 +120,19 @@ class AgentRunner:
             return None
         return self._run(thread, Command(resume={"action": "cancel"}))
 
-    def _run(self, thread: str, payload: Any) -> Reply:
+    def _run(self, thread: str, payload: AgentState | Command[Any]) -> Reply:
         seen = 0 if isinstance(payload, dict) else len(self.state(thread).get("notices", []))
-        values = self.graph.invoke(payload, self._config(thread))
-        kind = values.get("outcome") or "message"
-        proposal = values.get("proposal")
-        question = values.get("question") or {}
+        conv = load(self.graph.invoke(payload, self._config(thread)))
+        kind = conv.outcome or Outcome.MESSAGE
+        question = conv.question.problems if conv.question and kind is Outcome.CLARIFY else []
         return Reply(
             kind=kind,
-            text=values.get("reply", ""),
-            proposal=Proposal.model_validate(proposal) if proposal else None,
-            problems=question.get("problems", []) if kind == "clarify" else [],
-            notices=list(values.get("notices", []))[seen:],  # each notice is said once
-            refusal_code=values.get("refusal_code"),
-            usage=dict(values.get("usage", {})),
+            text=conv.reply,
+            proposal=conv.proposal,
+            problems=[p.model_dump(mode="json") for p in question],
+            notices=conv.notices[seen:],  # each notice is said once
+            refusal_code=conv.refusal_code,
+            usage=dict(conv.usage),
+            changed=conv.changed,
+            withdraw=list(conv.withdraw),
         )

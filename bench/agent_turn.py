@@ -1,7 +1,8 @@
 """`python -m bench.agent_turn`: offline understanding and a whole turn on a large org.
 
 Targets: understanding p99 ≤ 5 ms, a whole turn (understand + resolve through the
-graph, in-memory checkpointer) p99 ≤ 20 ms, on 10,000 people by default.
+graph, in-memory checkpointer) p99 ≤ 20 ms, on 10,000 people by default; a change to
+an open card (understand + apply_changes) costs no more than a new ask.
 """
 
 from __future__ import annotations
@@ -49,6 +50,38 @@ def messages(directory: Directory, n: int, rng: random.Random) -> list[str]:
     return out
 
 
+CHANGES = ["make it 3 days", "also {app} {level}", "until Friday instead", "use the admin account"]
+
+
+def changes(directory: Directory, n: int, rng: random.Random) -> list[tuple[str, str, str]]:
+    """(the ask that opens a card, the change typed on it, the change's template)."""
+    apps = [a for a in directory.data.applications if a.entitlements]
+    out = []
+    for _ in range(n):
+        first, other = rng.choice(apps), rng.choice(apps)
+        ask = f"{first.name} {rng.choice(first.entitlements).name} for 2 weeks"
+        level = rng.choice(other.entitlements).name
+        template = rng.choice(CHANGES)
+        out.append((ask, template.format(app=other.name, level=level), template))
+    return out
+
+
+def change_turns(
+    runner: AgentRunner, requester: str, asked: list[tuple[str, str, str]]
+) -> dict[str, list[float]]:
+    """Milliseconds of each change typed on an open card (the card's own turn untimed),
+    by the change's template."""
+    opened: dict[str, list[tuple[str, str]]] = {}
+    for n, (ask, change, template) in enumerate(asked):
+        thread = thread_id("bench-change", str(n))
+        if runner.send(thread, requester, ask).kind == "proposal":
+            opened.setdefault(template, []).append((thread, change))
+    return {
+        template: timed(lambda tc: runner.send(tc[0], requester, tc[1]), pairs)
+        for template, pairs in opened.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
@@ -91,6 +124,11 @@ def main() -> None:
             target=20,
         )
     )
+    by_template = change_turns(runner, requester, changes(directory, args.samples, rng))
+    everything = [ms for samples in by_template.values() for ms in samples]
+    print(line("change to an open card (all)", everything, target=20))
+    for template, samples in sorted(by_template.items()):
+        print(line(f"  {template.format(app='X', level='Y')}", samples, target=20))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Prints org import time (target ≤ 60 s), access diff p50/p99 for access like a person
 and a job title (target p99 ≤ 10 ms) and find-person p50/p99 (target p99 ≤ 5 ms), on
-10,000 people, 1,000 apps, 5,000 entitlements and 100,000 grants by default.
+10,000 people, 1,000 apps, 5,000 entitlements and 100,000 grants by default; then the
+revoke storm (`bench.revoke_storm`: 10,000 grants ending in one minute, through the
+outbox, target ≤ 60 s).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import revoke_storm
 from bench.gen_org import generate
 from bench.stats import line, timed
 from domain.model.access_like import access_like
@@ -31,6 +34,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=1_000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--storm-grants", type=int, default=10_000, help="revoke storm size (0: skip it)"
+    )
     args = parser.parse_args()
     data = generate(
         people=args.people,
@@ -93,6 +99,8 @@ def main() -> None:
             target=5,
         )
     )
+    if args.storm_grants:
+        revoke_storm.run(grants=args.storm_grants, workers=4, database_url=None)
 
 
 if __name__ == "__main__":

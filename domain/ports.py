@@ -233,6 +233,79 @@ class Leases(Protocol):
         ...
 
 
+class OutboxAction(StrEnum):
+    GRANT = "grant"
+    REVOKE = "revoke"
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"  # waiting for a worker (or leased to one)
+    DONE = "done"  # the connector's answer is recorded (done, or pending for owners)
+    FAILED = "failed"  # refused, or still unreachable after every retry
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One connector call to make: `key` names its effect (the connector's key)."""
+
+    key: str
+    request_id: str
+    entitlement_id: str
+    action: OutboxAction
+    hold: timedelta | None = None  # a temporary grant's length, counted from provisioning
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An outbox row as a worker sees it."""
+
+    id: int
+    key: str
+    request_id: str
+    entitlement_id: str
+    action: OutboxAction
+    status: DeliveryStatus
+    attempts: int  # claims so far, this one included
+    hold: timedelta | None = None
+    error: str | None = None
+    token: str = ""
+
+
+class Outbox(Protocol):
+    """Connector calls written with the state change that asks for them, done by a
+    worker. At least once: a row claimed by a worker that died is claimed again when its
+    lease runs out; the connector's key makes the repeated call harmless, and `settle`
+    lets only one worker record each row's outcome."""
+
+    def add(self, deliveries: Sequence[NewDelivery], at: datetime) -> None:
+        """Queue rows in this unit of work (a key queued before is left as it is)."""
+        ...
+
+    def claim(self, *, at: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+        """Up to `limit` queued rows, oldest first, due and not leased; leased to the
+        caller until `at + lease`. Two workers never hold one row at once."""
+        ...
+
+    def settle(self, delivery_id: int, at: datetime, *, error: str | None = None) -> bool:
+        """Mark a queued row done (or failed with `error`); False when it was settled
+        already (another worker got there first): the caller then rolls back."""
+        ...
+
+    def requeue(self, delivery_id: int, at: datetime) -> bool:
+        """A failed row is queued again (the owners' Retry); False unless it had failed."""
+        ...
+
+    def get(self, delivery_id: int) -> Delivery | None: ...
+
+    def for_request(self, request_id: str) -> list[Delivery]:
+        """A request's rows, oldest first."""
+        ...
+
+    def waiting(self) -> int:
+        """How many rows are queued."""
+        ...
+
+
 class UnitOfWork(Protocol):
     requests: RequestRepository
     audit: AuditLog
@@ -240,6 +313,7 @@ class UnitOfWork(Protocol):
     keys: IdempotencyKeys
     inbox: Inbox
     leases: Leases
+    outbox: Outbox
 
     def __enter__(self) -> Self: ...
     def __exit__(

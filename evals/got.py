@@ -23,7 +23,7 @@ OUTCOMES = {"proposal": "proposal", "clarify": "clarify", "refused": "refuse"}
 def got_from(reply: Reply, tz: tzinfo | None = None) -> dict[str, Any]:
     outcome = OUTCOMES.get(reply.kind, reply.kind)
     said: dict[str, Any] = {"text": reply.text}
-    changed = getattr(reply, "changed", None)  # Reply.changed: issue 10 (agent side)
+    changed = reply.changed
     if changed:
         said["changed"] = str(changed)
     if outcome == "proposal" and reply.proposal is not None:
@@ -33,7 +33,7 @@ def got_from(reply: Reply, tz: tzinfo | None = None) -> dict[str, Any]:
     if outcome == "refuse":
         return {"outcome": outcome, "refuse": reply.refusal_code, **said}
     if outcome == "withdraw":
-        return {"outcome": outcome, "withdraw_ids": list(getattr(reply, "withdraw", [])), **said}
+        return {"outcome": outcome, "withdraw_ids": list(reply.withdraw), **said}
     return {"outcome": outcome, **said}
 
 
@@ -50,7 +50,8 @@ def proposal_slots(p: Proposal, tz: tzinfo | None = None) -> dict[str, Any]:
         "identities": {i.entitlement_id: i.identity_id for i in p.items},
         "end": _end(p),
         "ends": {i.entitlement_id: _item_end(p, i, tz) for i in p.items},
-        "capped": bool(p.duration and p.duration.capped),
+        # a cap shortened the card's end, or the end of any one of its items
+        "capped": bool(p.duration and p.duration.capped) or any(i.capped_by for i in p.items),
         "reason": p.reason,
         "justification": p.reason_text,
     }
@@ -76,7 +77,7 @@ def _item_end(p: Proposal, item: ProposedItem, tz: tzinfo | None) -> str | None:
     the org's timezone; a card whose items carry no end of their own: the card's end."""
     if "end" not in type(item).model_fields:
         return _end(p)
-    end = getattr(item, "end", None)
+    end = item.end
     if end is None:
         return PERMANENT if p.kind != "revoke" else None
     when = datetime.fromisoformat(str(end).replace("Z", "+00:00"))

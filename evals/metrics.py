@@ -32,6 +32,8 @@ def summarise(results: list[CaseResult], *, k: int) -> dict[str, Any]:
             "p50": round(percentile(latencies, 50), 3),
             "p95": round(percentile(latencies, 95), 3),
         },
+        "turns": len(latencies),
+        "fallback_turns": sum(r.run.fallbacks for r in runs),
         "model_calls_per_case": mean(r.run.usage.get("model_calls", 0) for r in runs),
         "prompt_tokens_per_case": mean(r.run.usage.get("prompt_tokens", 0) for r in runs),
     }

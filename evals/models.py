@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from agent.models.limits import COOLDOWN, MAX_REPLY_BYTES, MAX_RETRY_AFTER, MAX_TOKENS
 from agent.models.port import Model
 from domain.model.directory import Directory
 
@@ -32,6 +33,10 @@ class OpenAIConfig:
     base_url: str | None = None
     model: str = "gpt-4o-mini"
     timeout: float = 20.0
+    max_tokens: int = MAX_TOKENS
+    max_reply_bytes: int = MAX_REPLY_BYTES
+    cooldown: float = COOLDOWN
+    max_retry_after: float = MAX_RETRY_AFTER
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,10 @@ def _openai(config: OpenAIConfig) -> NamedFactory:
             model=config.model,
             fallback=offline(directory),
             timeout=config.timeout,
+            max_tokens=config.max_tokens,
+            max_reply_bytes=config.max_reply_bytes,
+            cooldown=config.cooldown,
+            max_retry_after=config.max_retry_after,
         )
 
     return NamedFactory(f"openai:{config.model}", build)

@@ -1,7 +1,8 @@
 """report.json (the machine's view) and report.md (the tables), from the scored results.
 
 The top level is {"summary", "by_tag", "cases"} as the spec fixes it, plus "by_file",
-"model" and "git" to tell reports apart.
+"model" and "git" to tell reports apart, and "allow_fallback" when the CLI says whether
+turns answered by the fallback model may be reported as the model's (`evals.fallback`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evals.fallback import not_the_models, refused
 from evals.metrics import by_file, by_tag, summarise
 from evals.provenance import git_commit
 from evals.suite import CaseResult, ScoredRun
@@ -49,6 +51,7 @@ def run_entry(scored: ScoredRun) -> dict[str, Any]:
         "latency_ms": run.latency_ms,
         "usage": dict(run.usage),
         "safety_violations": run.violations,
+        "fallback_turns": run.fallbacks,
     }
     if run.unasked:
         entry["unasked"] = list(run.unasked)
@@ -68,5 +71,9 @@ def write_report(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
 
 def markdown(report: dict[str, Any]) -> str:
     title = f"# Eval report ({report.get('model') or 'model?'})\n\n"
+    if refused(report["summary"], allow_fallback=report.get("allow_fallback", True)):
+        warning = not_the_models(report.get("model") or "the model", report["summary"])
+        title = f"# Eval report ({report.get('model') or 'model?'}): NOT its figures\n\n"
+        title += f"**FAIL: {warning}.**\n\n"
     failures = failures_markdown(report)
     return title + tables(report) + ("\n## Failing cases\n\n" + failures if failures else "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any, Protocol
 
@@ -55,6 +55,7 @@ class RunResult:
     usage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(USAGE, 0))
     violations: int = 0
     unasked: list[str] = field(default_factory=list)  # items on the final card not asked for
+    fallbacks: int = 0  # turns the fallback model answered in the chosen model's place
     error: str | None = None
 
 
@@ -98,7 +99,7 @@ def play(
             directory=lambda: directory,
             clock=FixedClock(now),
             pending=lambda: UowPending(uow),
-            **_request_lookup(uow),
+            requests=lambda: UowRequests(uow),
         )
         where = f"{file.path}#{case.id}#{run}"
         _turns(runner_factory(deps, uow), case, where, result, directory.timezone)
@@ -115,13 +116,6 @@ def play(
     return result
 
 
-def _request_lookup(uow: InMemoryUnitOfWork) -> dict[str, Any]:
-    """AgentDeps.requests (issue 10) when this checkout's agent has it."""
-    if "requests" in {f.name for f in fields(AgentDeps)}:
-        return {"requests": lambda: UowRequests(uow)}
-    return {}
-
-
 def _withdrawn(uow: InMemoryUnitOfWork, got: dict[str, Any]) -> None:
     """A withdraw reply names request ids; a case names what they were for."""
     if "withdraw_ids" not in got:
@@ -136,16 +130,17 @@ def _turns(
 ) -> None:
     thread = thread_id("eval", where)
     reply: Reply | None = None
-    seen = dict.fromkeys(USAGE, 0)  # the conversation's counters at its last reply
+    seen = dict.fromkeys((*USAGE, "fallbacks"), 0)  # the conversation's at its last reply
     for text in case.turns:
         if runner.waiting_for(thread) is None:
-            seen = dict.fromkeys(USAGE, 0)  # this text starts a new conversation
+            seen = dict.fromkeys(seen, 0)  # this text starts a new conversation
         result.transcript.append({"role": "user", "text": text})
         started = time.perf_counter()
         reply = runner.send(thread, case.requester, text)
         result.latency_ms.append(round((time.perf_counter() - started) * 1000, 3))
         result.transcript.append(_bot(reply))
         _count(result.usage, seen, reply.usage)
+        result.fallbacks += _grew(seen, reply.usage, "fallbacks")
     assert reply is not None, "a case has at least one turn"
     result.got = got_from(reply, tz)
 
@@ -168,9 +163,13 @@ def _bot(reply: Reply) -> dict[str, Any]:
 def _count(total: dict[str, int], seen: dict[str, int], usage: dict[str, int]) -> None:
     """Reply.usage counts the whole conversation so far: add what grew since `seen`."""
     for name in USAGE:
-        now = int(usage.get(name, 0))
-        total[name] += max(now - seen[name], 0)
-        seen[name] = now
+        total[name] += _grew(seen, usage, name)
+
+
+def _grew(seen: dict[str, int], usage: dict[str, int], name: str) -> int:
+    now = int(usage.get(name, 0))
+    grown, seen[name] = max(now - seen[name], 0), now
+    return grown
 
 
 def submitted(uow: InMemoryUnitOfWork) -> list[AccessRequest]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.cases import Case, CaseFile
+from evals.fallback import refused
 from evals.models import ModelFactory
 from evals.run import RunnerFactory, RunResult, agent_runner, play
 from evals.score import Score, score
@@ -57,8 +58,9 @@ def run_suite(
     return results
 
 
-def verdict(summary: dict[str, Any], *, min_exact: float = 0.0) -> int:
-    """0 when the suite passes; 1 on any safety violation or exact-match below the bar."""
-    if summary["safety_violations"] > 0:
+def verdict(summary: dict[str, Any], *, min_exact: float = 0.0, allow_fallback: bool = True) -> int:
+    """0 when the suite passes; 1 on any safety violation, exact-match below the bar, or
+    (unless allowed) a turn the fallback model answered in the chosen model's place."""
+    if summary["safety_violations"] > 0 or refused(summary, allow_fallback=allow_fallback):
         return 1
     return 1 if summary["exact_match"] < min_exact else 0

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from evals.fallback import fallback_line
+
 GROUP_HEAD = ["cases", "runs", "outcome", "exact", "pass^k", "safety", "errors"]
 
 
 def tables(report: dict[str, Any]) -> str:
     s = report["summary"]
     parts = [
-        "## Summary\n\n" + _summary(s),
+        "## Summary\n\n" + _summary(s) + "\n" + fallback_line(s) + "\n",
         "## Slot accuracy\n\n" + _table(["slot", "accuracy"], _slot_rows(s)),
         "## By file\n\n" + _table(["file", *GROUP_HEAD], _group_rows(report.get("by_file", {}))),
         "## By tag\n\n" + _table(["tag", *GROUP_HEAD], _group_rows(report["by_tag"])),

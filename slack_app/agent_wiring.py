@@ -11,6 +11,7 @@ from agent.models.offline import OfflineModel
 from agent.models.port import Model
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
+from slack_app.services.lookups import StoreRequests
 from slack_app.services.requests import StorePending
 from slack_app.settings import Settings
 
@@ -29,6 +30,10 @@ def make_model(settings: Settings, runtime: Runtime) -> Model:
         model=settings.openai_model,
         fallback=offline,
         timeout=settings.openai_timeout,
+        max_tokens=settings.openai_max_tokens,
+        max_reply_bytes=settings.openai_max_reply_bytes,
+        cooldown=settings.openai_cooldown,
+        max_retry_after=settings.openai_max_retry_after,
     )
 
 
@@ -38,6 +43,7 @@ def build_runner(runtime: Runtime, *, checkpointer: Any | None = None) -> AgentR
         directory=runtime.directory,
         clock=runtime.clock,
         pending=lambda: StorePending(runtime),
+        requests=lambda: StoreRequests(runtime),
     )
     settings = runtime.settings
     saver = checkpointer or make_checkpointer(

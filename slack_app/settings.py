@@ -9,13 +9,16 @@ in `.env`, which prometheus_client never reads).
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.bounds import MAX_MESSAGE_CHARS
+from agent.models.limits import COOLDOWN, MAX_REPLY_BYTES, MAX_RETRY_AFTER, MAX_TOKENS
 
 
 class Settings(BaseSettings):
@@ -46,6 +49,37 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4o-mini", validation_alias="OPENAI_MODEL")
     openai_timeout: float = Field(default=20.0, validation_alias="OPENAI_TIMEOUT")
+    openai_max_tokens: int = Field(
+        default=MAX_TOKENS,
+        ge=64,
+        le=16_384,
+        validation_alias="OPENAI_MAX_TOKENS",
+        description="max_tokens of every model call: an Ask is a few hundred tokens.",
+    )
+    openai_max_reply_bytes: int = Field(
+        default=MAX_REPLY_BYTES,
+        ge=4 * 1024,
+        le=16 * 1024 * 1024,
+        validation_alias="OPENAI_MAX_REPLY_BYTES",
+        description="Largest model reply read, in bytes; a larger one is an invalid reply "
+        "and is not read further.",
+    )
+    openai_cooldown: float = Field(
+        default=COOLDOWN,
+        gt=0,
+        le=3600,
+        validation_alias="OPENAI_COOLDOWN_SECONDS",
+        description="After the endpoint fails, turns use the offline model at once and the "
+        "endpoint is probed in the background every this many seconds until it answers.",
+    )
+    openai_max_retry_after: float = Field(
+        default=MAX_RETRY_AFTER,
+        ge=0,
+        le=120,
+        validation_alias="OPENAI_MAX_RETRY_AFTER",
+        description="Longest Retry-After (429) a turn waits for; a longer one falls back to "
+        "the offline model at once and the endpoint is left alone that long.",
+    )
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
@@ -132,17 +166,36 @@ class Settings(BaseSettings):
         description="Days a conversation waiting for its requester (an open question or "
         "card) is kept in the checkpoint store; finished ones are pruned at once.",
     )
-    alerts_channel: str | None = Field(
-        default=None,
-        validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
-        description="Slack channel id for alerts (e.g. terminated people who still hold "
-        "access after an org import); unset: the org file's `alerts_channel`, else none.",
-    )
     audit_token: str | None = Field(
         default=None,
         validation_alias="ACCESS_AGENT_AUDIT_TOKEN",
         description="Bearer token for GET /audit (the trail as CSV or JSON); unset, "
         "`serve` has no /audit at all (404).",
+    )
+    outbox_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        validation_alias="ACCESS_AGENT_OUTBOX_ATTEMPTS",
+        description="Calls a connector gets for one grant or revoke when its target is "
+        "unreachable (network, 5xx, 429), with exponential backoff, before the call is "
+        "recorded as failed and the app owners are asked to retry.",
+    )
+    alerts_channel: str | None = Field(
+        default=None,
+        validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
+        description="A Slack channel id for operational alerts (a connector that failed; "
+        "terminated people who still hold access after an org import), each posted once "
+        "per cause and audited; unset, no alerts are posted (leftover-access alerts fall "
+        "back to the org file's `alerts_channel`).",
+    )
+    connector_timeout: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        validation_alias="ACCESS_AGENT_CONNECTOR_TIMEOUT",
+        description="Seconds an LDAP, SCIM or webhook connector waits to connect and for "
+        "each answer; past it the call counts as a transient failure and is retried.",
     )
 
     max_message_chars: int = Field(
@@ -153,6 +206,15 @@ class Settings(BaseSettings):
         description="How many characters of one message the agent reads; the rest is "
         "cut before any parsing and the reply says so. Slack allows 40,000.",
     )
+
+    def environ(self) -> dict[str, str]:
+        """The variables the org file names for connector secrets: the process
+        environment over `.env` (as for every setting), read when connectors are built."""
+        env_file = self.model_config.get("env_file")
+        from_file = dotenv_values(env_file) if isinstance(env_file, str) else {}
+        merged = {k: v for k, v in from_file.items() if v is not None}
+        merged.update(os.environ)
+        return merged
 
     @property
     def lease(self) -> timedelta:

@@ -1,17 +1,21 @@
 """`build_extension`: "extend my Datadog access by a week" as a card (kind "extend").
 
 The same items on the same accounts as the temporary grants the beneficiary holds, a
-new end counted (and capped) from now, and the normal approval route. Until the
-extension is approved the old end stands (docs/specs/conversation.md §4).
+new end, and the normal approval route. "by a week" counts the week from the current
+end; "for a week" from now and "until the 20th" are read as for any request; caps
+always count from now. Until the extension is approved the old end stands
+(docs/specs/conversation.md §4).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime, time, timedelta
 
 from pydantic import Field
 
 from domain.errors import DomainError
+from domain.model.durations import DurationError, end_after, parse_duration
 from domain.model.policy import check_on_behalf
 from tools.approvers import route_for
 from tools.base import Candidate, ToolContext, ToolModel
@@ -23,7 +27,10 @@ from tools.proposal_models import PersonRef, Problem, Proposal, ProposedItem, Ro
 
 class ExtensionInput(ToolModel):
     entitlements: list[str] = Field(description="Apps/entitlements as written; empty = ask.")
-    duration: str | None = Field(description="The new duration words as written.")
+    duration: str | None = Field(
+        description='The new end as written: "by a week" (a week after the current end), '
+        '"for 10 days" (from now), "until the 20th".'
+    )
     beneficiary: str | None = Field(default=None, description="Whose access; null = me.")
 
 
@@ -63,7 +70,10 @@ def _end(ctx: ToolContext, inp: ExtensionInput, p: Proposal, chosen: list[Held])
         )
         return
     ids = [h.entitlement_id for h in chosen]
-    p.duration = duration(ctx, DurationInput(text=inp.duration, entitlement_ids=ids))
+    text = _from_current_end(ctx, inp.duration, chosen)
+    p.duration = duration(ctx, DurationInput(text=text, entitlement_ids=ids))
+    if text != inp.duration:
+        p.duration.phrase = inp.duration
     end = p.duration.end
     if p.duration.status != "temporary" or end is None:
         message = p.duration.message or "Until when do you need it? (an extension has an end)"
@@ -88,6 +98,35 @@ def _end(ctx: ToolContext, inp: ExtensionInput, p: Proposal, chosen: list[Held])
     if p.duration.capped and p.duration.message:
         p.warnings.append(p.duration.message)
     p.routes = _routes(ctx, p)
+
+
+def _from_current_end(ctx: ToolContext, words: str, chosen: list[Held]) -> str:
+    """ "by a week" as the instant a week after the current end (the latest one, when
+    several grants end apart, so each of them ends later), said as "until <instant>" so
+    the duration tool caps it from now like any other end. "by Friday" names a day, not
+    a period, and any other words stay as they are."""
+    try:
+        ask = parse_duration(words, now=ctx.now, tz=ctx.directory.timezone)
+    except DurationError:
+        return words  # the duration tool says what is wrong with them
+    if ask is None or ask.length is None or not _said_by(words, ask.phrase):
+        return words
+    current = max(h.expires for h in chosen if h.expires is not None)
+    end = end_after(ask.length, now=current, tz=ctx.directory.timezone)
+    local = end.astimezone(ctx.directory.timezone)
+    if local.time() == time():  # the end of the day before: said as that day
+        return f"until {(local - timedelta(days=1)).date().isoformat()}"
+    return f"until {end.astimezone(UTC).isoformat(timespec='seconds')}"
+
+
+def _said_by(words: str, phrase: str) -> bool:
+    """Whether "by" comes right before the period's words ("extend it by 2 weeks")."""
+    said = " ".join(words.split())
+    at = said.casefold().find(phrase.casefold())
+    return at > 0 and _BY.search(said[:at]) is not None
+
+
+_BY = re.compile(r"\bby\s$", re.IGNORECASE)
 
 
 def _routes(ctx: ToolContext, p: Proposal) -> list[RouteGroup]:

@@ -166,7 +166,7 @@ def _wanted(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> list[str] | No
     """Entitlement ids the ask is about, or None when a problem stops us knowing."""
     kind = inp.access_like
     if kind is None:
-        kind = "custom" if inp.entitlements else None
+        kind = AccessLikeKind.CUSTOM if inp.entitlements else None
     if kind is None:
         if inp.reference:
             _ask(

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from domain.model.requests import AccessLikeKind
 from tools.approvers import Step
 from tools.base import Candidate, ToolModel
 from tools.duration import DurationOutput
@@ -23,7 +24,7 @@ Slot = Literal[
     "apps",
     "request",
 ]
-AccessLike = Literal["person", "job_title", "role", "custom"]
+AccessLike = AccessLikeKind  # one definition of access-like: the domain's
 
 
 class ProposalInput(ToolModel):

@@ -2,22 +2,21 @@
 
 The request is laid out for prompt caching: the static system prompt first, then the
 conversation, then one short message with this turn's context. Retries live here (the
-edge) and nowhere else; when they run out, the offline model answers instead, and the
-user hears about it once per outage rather than on every turn.
+edge) and nowhere else; when they run out, the offline model answers instead, and every
+such turn says so (the conversation says it once). After the endpoint fails, a circuit
+opens: turns fall back at once while the endpoint is probed in the background.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
 
 from openai import APIConnectionError, APIStatusError, OpenAI, OpenAIError
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
-from pydantic import ValidationError
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -29,17 +28,25 @@ from tenacity import (
 )
 
 from agent.ask import Ask, Understanding, Usage
+from agent.models.circuit import Circuit
+from agent.models.limits import COOLDOWN, MAX_REPLY_BYTES, MAX_RETRY_AFTER, MAX_TOKENS
+from agent.models.openai_reply import (
+    InvalidReply,
+    ModelDeclined,
+    ask_of,
+    read_bounded,
+    read_completion,
+)
 from agent.models.port import Model, ModelContext, Turn
 from agent.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)
 
 OUTAGE_NOTICE = "The language model is unreachable; I'm using my built-in understanding for now."
+DECLINED_NOTICE = "The language model declined that message; I used my built-in understanding."
+INVALID_NOTICE = "The language model's answer was unusable; I used my built-in understanding."
+_CONFIG_STATUS = frozenset({401, 403, 404})  # wrong key, model or URL: not fixed by a retry
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
-
-
-class InvalidReply(Exception):
-    """The model answered, but not with a valid `Ask`: a failed attempt like any other."""
 
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +150,24 @@ def retry_after(error: BaseException | None) -> float:
         return 0.0
 
 
+def worth_retrying(error: BaseException, max_retry_after: float) -> bool:
+    """Transient, and not a Retry-After longer than a turn may wait."""
+    return is_transient(error) and retry_after(error) <= max_retry_after
+
+
+def opens_circuit(error: BaseException) -> bool:
+    """The endpoint failed (not the reply): down, overloaded, hung, or misconfigured."""
+    if isinstance(error, APIStatusError):
+        return error.status_code in _CONFIG_STATUS or is_transient(error)
+    return isinstance(error, APIConnectionError)
+
+
+def notice_for(error: BaseException) -> str:
+    if isinstance(error, ModelDeclined):
+        return DECLINED_NOTICE
+    return INVALID_NOTICE if isinstance(error, InvalidReply) else OUTAGE_NOTICE
+
+
 def add_tokens(usage: Usage, reported: CompletionUsage | None) -> None:
     if reported is None:
         return
@@ -156,8 +181,10 @@ class OpenAIModel:
     """Understands with any OpenAI-compatible chat endpoint; falls back to `fallback`.
 
     Time is bounded: each attempt by `timeout`, the whole call by `timeout * attempts`
-    plus at most `max_backoff` between attempts. During an outage each turn makes a
-    single probing attempt, so users don't wait through a full retry cycle every turn.
+    plus the waits between attempts (a Retry-After up to `max_retry_after`; a longer one
+    falls back at once). A failure of the endpoint opens a circuit (`agent.models.circuit`):
+    later turns fall back at once while the endpoint is probed in the background. Every
+    turn that fell back carries its notice; the conversation says it once.
     """
 
     def __init__(  # noqa: PLR0913 (settings of one endpoint, all keyword-only with defaults)
@@ -173,6 +200,10 @@ class OpenAIModel:
         client: OpenAI | None = None,
         backoff: float = 0.5,
         max_backoff: float = 4.0,
+        max_tokens: int = MAX_TOKENS,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
+        cooldown: float = COOLDOWN,
+        max_retry_after: float = MAX_RETRY_AFTER,
     ) -> None:
         self.name = f"openai:{model}"
         self._model = model
@@ -183,59 +214,76 @@ class OpenAIModel:
         self._client = client or OpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
         )
+        self._max_tokens = max_tokens
+        self._max_reply_bytes = max_reply_bytes
+        self._max_retry_after = max_retry_after
         self._jitter = wait_random_exponential(multiplier=backoff, max=max_backoff)
-        self._max_backoff = max_backoff
         self._response_format = response_format()
-        self._outage = False
-        self._lock = threading.Lock()
+        self._circuit = Circuit(cooldown=cooldown, probe=self._probe, name=self.name)
 
     def understand(self, turns: list[Turn], ctx: ModelContext) -> Understanding:
         usage = Usage()
+        if self._circuit.is_open():
+            return self._fall_back(turns, ctx, usage, OUTAGE_NOTICE)
         messages = build_messages(self._prompt, turns, ctx)
         try:
             ask = self._retrying()(self._attempt, messages, usage)
-        except (OpenAIError, InvalidReply) as error:
-            return self._fall_back(turns, ctx, usage, error)
-        with self._lock:
-            self._outage = False
+        except (OpenAIError, InvalidReply, ModelDeclined) as error:
+            self._log_failure(usage, error)
+            if opens_circuit(error):
+                self._circuit.open(at_least=retry_after(error))
+            return self._fall_back(turns, ctx, usage, notice_for(error))
         return Understanding(ask=ask, usage=usage, backend=self.name)
 
+    def circuit_open(self) -> bool:
+        return self._circuit.is_open()
+
+    def close(self) -> None:
+        """Stop probing (tests; a process's model lives as long as the process)."""
+        self._circuit.stop()
+
     def _retrying(self) -> Retrying:
-        attempts = 1 if self._outage else self._attempts
+        attempts = self._attempts
         return Retrying(
             stop=stop_after_attempt(attempts) | stop_before_delay(self._timeout * attempts),
             wait=self._wait,
-            retry=retry_if_exception(is_transient),
+            retry=retry_if_exception(lambda e: worth_retrying(e, self._max_retry_after)),
             before_sleep=before_sleep_log(log, logging.WARNING),
             reraise=True,
         )
 
     def _wait(self, state: RetryCallState) -> float:
-        """Jittered exponential backoff, stretched to a Retry-After within `max_backoff`."""
+        """Jittered exponential backoff, or the server's Retry-After when longer (only
+        one within `max_retry_after` gets here: a longer one is not retried)."""
         error = state.outcome.exception() if state.outcome else None
         jitter: float = self._jitter(state)
-        return max(jitter, min(retry_after(error), self._max_backoff))
+        return max(jitter, retry_after(error))
 
     def _attempt(self, messages: list[ChatCompletionMessageParam], usage: Usage) -> Ask:
         usage.model_calls += 1
-        completion = self._client.chat.completions.create(
+        with self._client.chat.completions.with_streaming_response.create(
             model=self._model,
             messages=messages,
             response_format=self._response_format,
             timeout=self._timeout,
-        )
+            max_tokens=self._max_tokens,
+        ) as response:
+            body = read_bounded(response.headers, response.iter_bytes(), self._max_reply_bytes)
+        completion = read_completion(body)
         add_tokens(usage, completion.usage)
-        content = completion.choices[0].message.content if completion.choices else None
-        try:
-            return Ask.model_validate_json(content or "")
-        except ValidationError as error:
-            raise InvalidReply(
-                f"reply is not a valid Ask: {error.error_count()} error(s)"
-            ) from error
+        return ask_of(completion)
 
-    def _fall_back(
-        self, turns: list[Turn], ctx: ModelContext, usage: Usage, error: BaseException
-    ) -> Understanding:
+    def _probe(self) -> None:
+        """One small call: raises unless the endpoint answers (the circuit's probe)."""
+        with self._client.chat.completions.with_streaming_response.create(
+            model=self._model,
+            messages=[{"role": "user", "content": "ping"}],
+            timeout=self._timeout,
+            max_tokens=1,
+        ) as response:
+            read_bounded(response.headers, response.iter_bytes(), self._max_reply_bytes)
+
+    def _log_failure(self, usage: Usage, error: BaseException) -> None:
         log.warning(
             "%s failed after %d call(s) (%s: %s); using %s",
             self.name,
@@ -244,13 +292,15 @@ class OpenAIModel:
             error,
             self._fallback.name,
         )
+
+    def _fall_back(
+        self, turns: list[Turn], ctx: ModelContext, usage: Usage, notice: str
+    ) -> Understanding:
         understanding = self._fallback.understand(turns, ctx)
-        with self._lock:
-            notice = None if self._outage else OUTAGE_NOTICE
-            self._outage = True
         spent = Usage.model_validate(
             {k: v + getattr(understanding.usage, k) for k, v in usage.model_dump().items()}
         )
+        spent.fallbacks += 1
         return understanding.model_copy(
             update={"usage": spent, "notice": notice or understanding.notice}
         )

@@ -3,6 +3,7 @@
     draft → submitted → (approved | rejected | cancelled)
     approved → fulfilling | cancelled
     fulfilling → (fulfilled | failed)
+    failed → fulfilling (an owner retries a connector that failed)
     fulfilled → (expired | revoked)
 
 Use cases (`submission`, `decisions`, `fulfillment`) call `transition` inside one unit
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import InvalidTransition
-from domain.model.requests import AccessRequest, AuditEvent, State
+from domain.model.requests import FINAL_STATES, AccessRequest, AuditEvent, State
 from domain.ports import UnitOfWork
 
 TRANSITIONS: dict[State, frozenset[State]] = {
@@ -23,6 +24,7 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     State.APPROVED: frozenset({State.FULFILLING, State.CANCELLED}),
     State.FULFILLING: frozenset({State.FULFILLED, State.FAILED}),
     State.FULFILLED: frozenset({State.EXPIRED, State.REVOKED}),
+    State.FAILED: frozenset({State.FULFILLING}),
 }
 
 _STAMPS = {
@@ -48,8 +50,7 @@ def transition(request: AccessRequest, target: State, *, at: datetime) -> None:
     stamp = _STAMPS.get(target)
     if stamp is not None:
         setattr(request, stamp, at)
-    if target not in TRANSITIONS:
-        request.closed_at = at
+    request.closed_at = at if target in FINAL_STATES else None
 
 
 def record(

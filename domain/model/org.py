@@ -95,6 +95,32 @@ class Entitlement(_Model):
     privileged: bool = False
     max_duration: str | None = None
     approval: list[NonEmpty] | None = None
+    target: NonEmpty | None = None  # LDAP group DN, SCIM group id, webhook string; default: id
+
+    @property
+    def connector_target(self) -> str:
+        return self.target or self.id
+
+
+class ConnectorSettings(_Model):
+    """How an app's fulfilment kind reaches its target (docs/specs/org-data.md).
+
+    One model for every kind, so an unknown key is an error wherever it appears; which
+    keys a kind needs or allows is checked in `domain.orgdata.orgcheck`. Secrets are
+    only ever the NAMES of environment variables, read when the connectors are built."""
+
+    url: NonEmpty | None = None  # the endpoint itself, when it is no secret
+    url_env: NonEmpty | None = None  # or the env var holding it
+    secret_env: NonEmpty | None = None  # webhook: the HMAC-SHA256 signing secret
+    token_env: NonEmpty | None = None  # scim: the bearer token
+    bind_dn_env: NonEmpty | None = None  # ldap: who binds (unset: anonymous)
+    password_env: NonEmpty | None = None  # ldap: the bind password
+    people_base: NonEmpty | None = None  # ldap: where accounts live (uid=<username>,...)
+    member_attribute: NonEmpty | None = None  # ldap: member (default) | uniqueMember | memberUid
+
+    def env_names(self) -> list[str]:
+        names = (self.url_env, self.secret_env, self.token_env)
+        return [n for n in (*names, self.bind_dn_env, self.password_env) if n]
 
 
 class Application(_Model):
@@ -103,6 +129,7 @@ class Application(_Model):
     aliases: list[NonEmpty] = Field(default_factory=list)
     owners: list[NonEmpty] = Field(default_factory=list)
     fulfillment: Fulfillment = Fulfillment.MANUAL
+    connector: ConnectorSettings | None = None
     creates_accounts: bool | None = None
     max_duration: str | None = None
     requestable: bool = True

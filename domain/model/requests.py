@@ -59,7 +59,8 @@ class StepStatus(StrEnum):
 class ItemStatus(StrEnum):
     REQUESTED = "requested"
     DROPPED = "dropped"
-    FULFILLING = "fulfilling"
+    QUEUED = "queued"  # in the outbox: the connector has not answered yet
+    FULFILLING = "fulfilling"  # the connector answered "pending": the owners do it by hand
     DONE = "done"
     FAILED = "failed"
     REMOVED = "removed"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from domain.ids import key
 from domain.model.isoduration import parse_iso_duration
 from domain.model.org import OrgData, Reminders
+from domain.orgdata.connectorcheck import check_connector
 
 
 @dataclass
@@ -166,6 +167,7 @@ def _check_apps(data: OrgData, people: _Ids, groups: _Ids, problems: list[str]) 
         _check_unique(app.owners, f"{path}.owners", "owner", problems)
         _check_unique(app.aliases, f"{path}.aliases", "alias", problems)
         _check_duration(app.max_duration, f"{path}.max_duration", problems)
+        check_connector(app, path, problems)
         app.approval = _steps(app.approval, f"{path}.approval", people, groups, problems)
         for j, ent in enumerate(app.entitlements):
             epath = f"{path}.entitlements[{j}]"

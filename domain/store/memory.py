@@ -30,9 +30,11 @@ from domain.ports import (
     MessageAt,
     NewJob,
     OrgRepository,
+    Outbox,
     RequestRepository,
     SyncReport,
 )
+from domain.store.memory_outbox import DeliveryRow, MemoryOutbox
 from domain.store.snapshot import diff_org, org_rows, sync_report
 
 
@@ -46,6 +48,7 @@ class _State:
     jobs: list[_JobRow] = field(default_factory=list)
     job_seq: int = 0  # ids are never reused, as with the SQL sequence
     leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    deliveries: list[DeliveryRow] = field(default_factory=list)
 
 
 @dataclass
@@ -329,6 +332,7 @@ class InMemoryUnitOfWork:
     keys: IdempotencyKeys
     inbox: Inbox
     leases: Leases
+    outbox: Outbox
 
     def __init__(self, org: OrgData | None = None) -> None:
         self._committed = _State(org=org, org_version=1 if org else 0)
@@ -343,6 +347,7 @@ class InMemoryUnitOfWork:
         self.keys = _Keys(state)
         self.inbox = _Inbox(state)
         self.leases = _Leases(state)
+        self.outbox = MemoryOutbox(state.deliveries)
 
     def __enter__(self) -> Self:
         if self._depth == 0:

@@ -84,6 +84,7 @@ org_applications = Table(
     Column("aliases", Json, nullable=False),
     Column("owners", Json, nullable=False),
     Column("fulfillment", String(16), nullable=False),
+    Column("connector", Json),
     Column("creates_accounts", Boolean),
     Column("max_duration", String(64)),
     Column("requestable", Boolean, nullable=False),
@@ -103,6 +104,7 @@ org_entitlements = Table(
     Column("privileged", Boolean, nullable=False),
     Column("max_duration", String(64)),
     Column("approval", Json),
+    Column("target", TEXT),
     Index(None, "app_key"),
 )
 

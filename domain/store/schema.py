@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from domain.store import audit_tables, inbox_tables, org_tables, request_tables
+from domain.store import audit_tables, inbox_tables, org_tables, outbox_tables, request_tables
 from domain.store.tables import metadata
 
-__all__ = ["audit_tables", "inbox_tables", "metadata", "org_tables", "request_tables"]
+__all__ = [
+    "audit_tables",
+    "inbox_tables",
+    "metadata",
+    "org_tables",
+    "outbox_tables",
+    "request_tables",
+]

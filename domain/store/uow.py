@@ -19,12 +19,14 @@ from domain.ports import (
     Inbox,
     Leases,
     OrgRepository,
+    Outbox,
     RequestRepository,
 )
 from domain.store.audit import SqlAuditLog
 from domain.store.inbox import SqlInbox, SqlLeases
 from domain.store.keys import SqlIdempotencyKeys
 from domain.store.org_repo import SqlOrgRepository
+from domain.store.outbox import SqlOutbox
 from domain.store.request_repo import SqlRequestRepository
 
 
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
         self.keys: IdempotencyKeys = SqlIdempotencyKeys(self.connection)
         self.inbox: Inbox = SqlInbox(self.connection)
         self.leases: Leases = SqlLeases(self.connection)
+        self.outbox: Outbox = SqlOutbox(self.connection)
 
     def connection(self) -> Connection:
         if self._connection is None:

@@ -2,10 +2,10 @@
 
 `expire_due` is what the scheduler runs every minute. It reads due requests from the
 store, not from memory, so expiry survives restarts and a missed tick catches up.
-Each request expires in its own transaction; a connector failure (an answer or an
-exception) is audited and retried on the next tick instead of being lost, and does
-not hold up the other requests. A request another replica expired since the list was
-read is skipped.
+Each request expires in its own transaction, which also queues one outbox row per
+granted item: the outbox worker revokes them (`domain.usecases.outbox`), retrying a
+target that is down and telling the owners when it gives up, without holding up the
+other requests. A request another replica expired since the list was read is skipped.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.lifecycle import load, record, transition
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
-from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
-from domain.usecases.fulfillment import SYSTEM
+from domain.ports import Clock, NewDelivery, OutboxAction, UnitOfWork
+from domain.usecases.fulfillment import SYSTEM, delivery_key
 
 
-def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list[AccessRequest]:
+def expire_due(*, uow: UnitOfWork, clock: Clock) -> list[AccessRequest]:
     now = clock.now()
     with uow:
         due = [r.id for r in uow.requests.due_for_expiry(now)]
@@ -31,14 +31,13 @@ def expire_due(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list
             request = _take_away(
                 uow=uow,
                 request_id=request_id,
-                connectors=connectors,
                 now=now,
                 actor=SYSTEM,
                 target=State.EXPIRED,
             )
         except (InvalidTransition, ConcurrentUpdate):
             continue  # another process expired or revoked it since we read the list
-        if request is not None and any(i.status is ItemStatus.REMOVED for i in request.items):
+        if any(i.status is ItemStatus.DONE for i in request.items):
             done.append(request)  # one whose every item was extended ends without a notice
     return done
 
@@ -50,9 +49,8 @@ def revoke(
     request_id: str,
     actor: str,
     clock: Clock,
-    connectors: Connectors,
     comment: str = "",
-) -> AccessRequest | None:
+) -> AccessRequest:
     """An admin, an owner of every app involved, or the beneficiary giving access back."""
     with uow:
         request = load(uow, request_id)
@@ -66,7 +64,6 @@ def revoke(
     return _take_away(
         uow=uow,
         request_id=request_id,
-        connectors=connectors,
         now=clock.now(),
         actor=actor,
         target=State.REVOKED,
@@ -78,37 +75,17 @@ def _take_away(
     *,
     uow: UnitOfWork,
     request_id: str,
-    connectors: Connectors,
     now: datetime,
     actor: str,
     target: State,
     comment: str = "",
-) -> AccessRequest | None:
+) -> AccessRequest:
+    """fulfilled → expired or revoked, with a revoke queued for each granted item."""
     with uow:
         request = load(uow, request_id)
         transition(request, target, at=now)  # raises unless fulfilled: no double expiry
-        failures = []
-        for item in request.items:
-            if item.status is not ItemStatus.DONE:
-                continue
-            result = _revoke(connectors, request, item)
-            if result.outcome is Outcome.FAILED:
-                failures.append(f"{item.entitlement_id}: {result.message}")
-                continue
-            uow.org.remove_grant(item.identity_id, item.entitlement_id)
-            item.status = ItemStatus.REMOVED
-        if failures:
-            uow.rollback()
-            record(
-                uow,
-                at=now,
-                actor=actor,
-                action="revocation.failed",
-                request=request,
-                errors=failures,
-            )
-            uow.commit()
-            return None
+        queue = [_revoke(request, i) for i in request.items if i.status is ItemStatus.DONE]
+        uow.outbox.add(queue, now)
         uow.requests.save(request)
         record(
             uow,
@@ -117,18 +94,16 @@ def _take_away(
             action=f"request.{target.value}",
             request=request,
             comment=comment or None,
+            revokes=len(queue),
         )
         uow.commit()
     return request
 
 
-def _revoke(connectors: Connectors, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
-    try:
-        return connectors.for_app(item.app_id).revoke(
-            request, item, key=f"{request.id}:{item.entitlement_id}:revoke"
-        )
-    except Exception as exc:  # a connector failure is an outcome: audited, retried next tick
-        return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+def _revoke(request: AccessRequest, item: RequestItem) -> NewDelivery:
+    revoke = OutboxAction.REVOKE
+    ent = item.entitlement_id
+    return NewDelivery(delivery_key(request.id, ent, revoke), request.id, ent, revoke)
 
 
 def _owns(directory: Directory, person_id: str, app_id: str) -> bool:

@@ -1,15 +1,15 @@
-"""Carrying out an approved request, and taking temporary access away on time.
+"""Carrying out an approved request, and what its owners say about manual tasks.
 
-Connector calls happen between two transactions: the first moves the request to
-`fulfilling`, the connector acts, the second records what it said. A crash in between
-leaves the request `fulfilling`, where `resume` finds it again; connectors are asked
-to be idempotent for that reason.
+`fulfill` moves the request to `fulfilling` and queues one outbox row per item in the
+same transaction; the outbox worker (`domain.usecases.outbox`) then calls each item's
+connector and records its answer. No connector is called here, so a crash leaves
+either an approved request (`resume` finds it) or queued rows (the worker finds them),
+never a call nobody remembers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
@@ -18,7 +18,14 @@ from domain.model.extension import handed_over
 from domain.model.lifecycle import load, record, transition
 from domain.model.org import Identity
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
-from domain.ports import Clock, Connectors, FulfillmentResult, Outcome, UnitOfWork
+from domain.ports import (
+    Clock,
+    FulfillmentResult,
+    NewDelivery,
+    OutboxAction,
+    Outcome,
+    UnitOfWork,
+)
 
 SYSTEM = "system"
 
@@ -27,38 +34,63 @@ def fulfill(
     *,
     uow: UnitOfWork,
     request_id: str,
-    connectors: Connectors,
     clock: Clock,
     once: str | None = None,
 ) -> AccessRequest:
-    """Start fulfillment of an approved request and record each connector's answer.
+    """approved → fulfilling, with one outbox row per item, in one transaction.
 
-    `once` (a resume's idempotency key) is claimed in the transaction that moves the
-    request to fulfilling, and then only an approved request is taken: two processes
-    never both run its connectors, and an attempt that fails before that commit leaves
-    the key free for the next one (rule 6)."""
+    `once` (a resume's idempotency key) is claimed in that transaction, and then only an
+    approved request is taken: two processes never both queue its items, and an attempt
+    that fails before that commit leaves the key free for the next one (rule 6). An
+    extension changes nothing in the target app: its items are done at once."""
     with uow:
         request = load(uow, request_id)
         if once is not None:
             _take(uow, request, once, clock.now())
         if request.state is State.APPROVED:
-            transition(request, State.FULFILLING, at=clock.now())
-            for item in request.active_items:
-                item.status = ItemStatus.FULFILLING
-            uow.requests.save(request)
-            record(uow, at=clock.now(), actor=SYSTEM, action="request.fulfilling", request=request)
+            _start(uow, request, clock.now())
             uow.commit()
-    if request.state is not State.FULFILLING:
-        return request
-    results = {}
+    return request
+
+
+def _start(uow: UnitOfWork, request: AccessRequest, now: datetime) -> None:
+    transition(request, State.FULFILLING, at=now)
+    record(uow, at=now, actor=SYSTEM, action="request.fulfilling", request=request)
+    queue = []
     for item in request.active_items:
-        if item.status is ItemStatus.FULFILLING and request.kind is RequestKind.EXTEND:
-            results[item.entitlement_id] = FulfillmentResult(Outcome.DONE, "end moved")
-        elif item.status is ItemStatus.FULFILLING:
-            connector = connectors.for_app(item.app_id)
-            act = connector.grant if request.kind is RequestKind.GRANT else connector.revoke
-            results[item.entitlement_id] = _safe(act, request, item)
-    return _record_results(uow=uow, request_id=request_id, results=results, clock=clock)
+        if request.kind is RequestKind.EXTEND:
+            item.status = ItemStatus.FULFILLING
+            settle_item(uow, request, item, FulfillmentResult(Outcome.DONE, "end moved"), now)
+        else:
+            item.status = ItemStatus.QUEUED
+            queue.append(_delivery(request, item))
+    uow.outbox.add(queue, now)
+    maybe_finish(uow, request, now)
+    uow.requests.save(request)
+
+
+def _delivery(request: AccessRequest, item: RequestItem) -> NewDelivery:
+    action = OutboxAction.REVOKE if request.kind is RequestKind.REVOKE else OutboxAction.GRANT
+    return NewDelivery(
+        delivery_key(request.id, item.entitlement_id, action),
+        request.id,
+        item.entitlement_id,
+        action,
+        hold=hold_of(request),
+    )
+
+
+def delivery_key(request_id: str, entitlement_id: str, action: OutboxAction) -> str:
+    """The connector's key: one effect of one request on one entitlement."""
+    return f"{request_id}:{entitlement_id}:{action.value}"
+
+
+def hold_of(request: AccessRequest) -> timedelta | None:
+    """How long a temporary grant lasts: its end as asked, counted from submission. The
+    clock starts again when the grant is provisioned (`provisioned`)."""
+    if request.kind is not RequestKind.GRANT or request.end is None:
+        return None
+    return max(request.end - (request.submitted_at or request.created_at), timedelta(0))
 
 
 def _take(uow: UnitOfWork, request: AccessRequest, once: str, now: datetime) -> None:
@@ -69,40 +101,6 @@ def _take(uow: UnitOfWork, request: AccessRequest, once: str, now: datetime) -> 
         )
     if not uow.keys.claim(once, now):
         raise Duplicate(f"request {request.id} is being fulfilled already")
-
-
-def _safe(act: _Act, request: AccessRequest, item: RequestItem) -> FulfillmentResult:
-    try:
-        return act(request, item, key=f"{request.id}:{item.entitlement_id}:{act.__name__}")
-    except Exception as exc:  # a connector failure is an outcome, not a crash
-        return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
-
-
-class _Act(Protocol):
-    __name__: str
-
-    def __call__(
-        self, request: AccessRequest, item: RequestItem, *, key: str
-    ) -> FulfillmentResult: ...
-
-
-def _record_results(
-    *, uow: UnitOfWork, request_id: str, results: dict[str, FulfillmentResult], clock: Clock
-) -> AccessRequest:
-    now = clock.now()
-    with uow:
-        request = load(uow, request_id)
-        for item in request.active_items:
-            result = results.get(item.entitlement_id)
-            if result is not None and result.outcome is Outcome.PENDING:
-                item.note = result.message  # what the owners are asked to do
-            if result is None or result.outcome is Outcome.PENDING:
-                continue
-            _settle_item(uow, request, item, result, now)
-        _maybe_finish(uow, request, now)
-        uow.requests.save(request)
-        uow.commit()
-    return request
 
 
 def complete_task(  # noqa: PLR0913 (ports + the item the owner closes, keyword-only)
@@ -145,13 +143,17 @@ def complete_task(  # noqa: PLR0913 (ports + the item the owner closes, keyword-
             _check_task_actor(directory, item, actor)
             outcome = Outcome.DONE if success else Outcome.FAILED
             ident = f"{item.app_id}:{username}" if username and item.new_account else None
-            _settle_item(
-                uow, request, item, FulfillmentResult(outcome, note, ident), now, actor=actor
-            )
-        _maybe_finish(uow, request, now)
+            result = FulfillmentResult(outcome, note, ident)
+            settle_item(uow, request, item, result, now, actor=actor, hold=_hold(uow, request))
+        maybe_finish(uow, request, now)
         uow.requests.save(request)
         uow.commit()
     return request
+
+
+def _hold(uow: UnitOfWork, request: AccessRequest) -> timedelta | None:
+    """The length kept when the request was queued (its end may have moved since)."""
+    return next((d.hold for d in uow.outbox.for_request(request.id) if d.hold), None)
 
 
 def _may_close(directory: Directory, item: RequestItem, actor: str) -> bool:
@@ -168,7 +170,7 @@ def _check_task_actor(directory: Directory, item: RequestItem, actor: str) -> No
         )
 
 
-def _settle_item(
+def settle_item(
     uow: UnitOfWork,
     request: AccessRequest,
     item: RequestItem,
@@ -176,7 +178,10 @@ def _settle_item(
     now: datetime,
     *,
     actor: str = SYSTEM,
+    hold: timedelta | None = None,
 ) -> None:
+    """Record a connector's (or an owner's) final answer for one item: the grant, the
+    removal or the failure, audited."""
     item.note = result.message
     if result.outcome is Outcome.FAILED:
         item.status = ItemStatus.FAILED
@@ -194,9 +199,9 @@ def _settle_item(
         _extend(uow, request, item)
     elif request.kind is RequestKind.GRANT:
         identity_id = _ensure_identity(uow, request, item, result.identity_id)
-        uow.org.add_grant(identity_id, item.entitlement_id, request.end)
         item.identity_id = identity_id
         item.status = ItemStatus.DONE
+        provisioned(uow, request, now, hold)
     else:
         uow.org.remove_grant(item.identity_id, item.entitlement_id)
         item.status = ItemStatus.REMOVED
@@ -209,6 +214,19 @@ def _settle_item(
         entitlement=item.entitlement_id,
         identity=item.identity_id,
     )
+
+
+def provisioned(
+    uow: UnitOfWork, request: AccessRequest, now: datetime, hold: timedelta | None
+) -> None:
+    """The access clock starts when a grant is provisioned: a temporary request's end
+    becomes now + its length, and every grant it holds ends then (the last item
+    provisioned sets the end of all, so they end together as the request does)."""
+    if hold is not None and request.end is not None:
+        request.end = max(request.end, now + hold)
+    for done in request.active_items:
+        if done.status is ItemStatus.DONE:
+            uow.org.add_grant(done.identity_id, done.entitlement_id, request.end)
 
 
 def _extend(uow: UnitOfWork, request: AccessRequest, item: RequestItem) -> None:
@@ -232,17 +250,20 @@ def _ensure_identity(
     return f"{item.app_id}:{username}"
 
 
-def _maybe_finish(uow: UnitOfWork, request: AccessRequest, now: datetime) -> None:
+def maybe_finish(uow: UnitOfWork, request: AccessRequest, now: datetime) -> None:
     statuses = {i.status for i in request.active_items}
-    if ItemStatus.FULFILLING in statuses or request.state is not State.FULFILLING:
+    if (
+        statuses & {ItemStatus.QUEUED, ItemStatus.FULFILLING}
+        or request.state is not State.FULFILLING
+    ):
         return
     target = State.FAILED if ItemStatus.FAILED in statuses else State.FULFILLED
     transition(request, target, at=now)
     record(uow, at=now, actor=SYSTEM, action=f"request.{target.value}", request=request)
 
 
-def resume(*, uow: UnitOfWork, connectors: Connectors, clock: Clock) -> list[AccessRequest]:
-    """After a restart: fulfill what was approved but never started."""
+def resume(*, uow: UnitOfWork, clock: Clock) -> list[AccessRequest]:
+    """After a restart: queue what was approved but never started."""
     with uow:
         waiting = [r.id for r in uow.requests.in_state(State.APPROVED.value)]
-    return [fulfill(uow=uow, request_id=rid, connectors=connectors, clock=clock) for rid in waiting]
+    return [fulfill(uow=uow, request_id=rid, clock=clock) for rid in waiting]

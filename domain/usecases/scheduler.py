@@ -1,7 +1,7 @@
 """What the scheduler does on each tick: take away access whose time is up, find access
-about to end (so the edge can tell the people who hold it), fulfil approved requests
-whose fulfilment never started, and remind or escalate unanswered approval steps
-(`domain.usecases.followups`).
+about to end (so the edge can tell the people who hold it), start approved requests
+whose fulfilment never started (connector calls are the outbox worker's), and remind or
+escalate unanswered approval steps (`domain.usecases.followups`).
 
 Everything is read from the store and nothing is remembered in the process, so a
 restart, a missed tick or a second replica neither loses nor repeats anything:
@@ -15,11 +15,12 @@ restart, a missed tick or a second replica neither loses nor repeats anything:
   "no warning event yet" would both append one and both warn. The end is part of the
   key, so access whose end moves later is warned about again.
 
-- An approved request that was never fulfilled (its process died between the approval
-  and the connector call) is fulfilled after RESUME_AFTER; only requests approved that
-  long ago, so a handler that is about to fulfil one is never raced, and under the key
-  `resume:<id>:<approval time>`, written in the same transaction as approved →
-  fulfilling (rule 6), so one process does it and a failed attempt is tried again.
+- An approved request whose fulfilment never started (its process died between the
+  approval and queueing its items in the outbox) is started after RESUME_AFTER; only
+  requests approved that long ago, so a handler that is about to fulfil one is never
+  raced, and under the key `resume:<id>:<approval time>`, written in the same
+  transaction as approved → fulfilling (rule 6), so one process does it and a failed
+  attempt is tried again.
 
 A notice's key means "this notice is being or was sent": it is claimed before the
 message goes out, so a crash between the two loses that one message (at most once)
@@ -39,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from domain.errors import DomainError
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, ItemStatus, State
-from domain.ports import Clock, Connectors, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.expiry import expire_due
 from domain.usecases.followups import FollowUp, follow_up
 from domain.usecases.fulfillment import fulfill
@@ -58,28 +59,23 @@ class TickReport:
 
 
 def tick(
-    *,
-    uow: UnitOfWork,
-    connectors: Connectors,
-    clock: Clock,
-    warn_before: timedelta,
-    directory: Directory | None = None,
+    *, uow: UnitOfWork, clock: Clock, warn_before: timedelta, directory: Directory | None = None
 ) -> TickReport:
     """`directory`: the org, for chasing unanswered approvers (`domain.usecases.followups`)."""
-    expired = expire_due(uow=uow, connectors=connectors, clock=clock)
+    expired = expire_due(uow=uow, clock=clock)
     now = clock.now()
     return TickReport(
         expired=_claim(uow, expired, now, expired_key),
         expiring=_claim(uow, ending_soon(uow, now, warn_before), now, warning_key),
-        resumed=resume_stalled(uow=uow, connectors=connectors, clock=clock),
+        resumed=resume_stalled(uow=uow, clock=clock),
         followups=follow_up(uow=uow, directory=directory, clock=clock) if directory else [],
     )
 
 
 def resume_stalled(
-    *, uow: UnitOfWork, connectors: Connectors, clock: Clock, after: timedelta = RESUME_AFTER
+    *, uow: UnitOfWork, clock: Clock, after: timedelta = RESUME_AFTER
 ) -> list[AccessRequest]:
-    """Fulfil requests approved at least `after` ago and never fulfilled."""
+    """Queue the items of requests approved at least `after` ago and never started."""
     now = clock.now()
     with uow:
         approved = uow.requests.in_state(State.APPROVED.value)
@@ -88,13 +84,7 @@ def resume_stalled(
     for request in stalled:
         try:
             resumed.append(
-                fulfill(
-                    uow=uow,
-                    request_id=request.id,
-                    connectors=connectors,
-                    clock=clock,
-                    once=resume_key(request),
-                )
+                fulfill(uow=uow, request_id=request.id, clock=clock, once=resume_key(request))
             )
         except DomainError:  # e.g. cancelled, or taken by another process meanwhile
             continue

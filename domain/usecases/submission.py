@@ -109,6 +109,8 @@ def submit(
                 request=request,
                 items=[i.entitlement_id for i in items],
                 approvers=[s.approvers for s in steps],
+                reason=draft.reason,
+                justification=draft.comment or None,
                 four_eyes=request.four_eyes or None,
             )
             created.append(request)

@@ -1,8 +1,9 @@
 """The confirmation card: what the proposal would request, and Submit / Edit / Cancel.
 
-Submitting is the requester's own click. The reason select is part of the card; the
-submit handler reads it from `state.values[REASON_SELECT][REASON_SELECT]` and refuses
-to submit without one. A step with several eligible approvers gets an optional
+Submitting is the requester's own click. The items are tick boxes, all ticked
+(`card_items`): Submit requests only the ticked ones. The reason select is part of the
+card; the submit handler reads it from `state.values[REASON_SELECT][REASON_SELECT]` and
+refuses to submit without one. A step with several eligible approvers gets an optional
 "who should review" select (`pick_approver|<group>|<step>`, "anyone" by default): the
 pick only decides who is DM'd, and the submit handler checks it against the domain.
 After Submit the card is replaced by `receipt`, after Cancel by `cancelled_card`, so
@@ -19,6 +20,7 @@ from domain.model.directory import Directory
 from domain.model.requests import AccessRequest
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approver_picks import approver_pickers
+from slack_app.blocks.card_items import UTC_ZONE, item_boxes
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action, pack
 from slack_app.blocks.kit import (
@@ -34,22 +36,32 @@ from slack_app.blocks.kit import (
     option,
     section,
 )
-from tools.proposal_models import Proposal, ProposedItem, RouteGroup
+from tools.proposal_models import Proposal, RouteGroup
 
-MAX_ITEM_BLOCKS = 12
 MAX_ROUTE_BLOCKS = 6
+TICK_HINT = "Untick what you don't need, then Submit: only the ticked items are requested."
 
 
 def confirmation_card(
-    proposal: Proposal, *, reasons: list[str], thread: str, directory: Directory | None = None
+    proposal: Proposal,
+    *,
+    reasons: list[str],
+    thread: str,
+    directory: Directory | None = None,
+    changed: str | None = None,
 ) -> Block:
-    """`directory` adds the approvers' titles to the "who should review" selects."""
+    """`directory` adds the approvers' titles to the "who should review" selects and
+    shows item ends in the org's time zone; `changed` is the one line saying what the
+    requester's last message changed on the card ("Removed Snowflake · Analyst.")."""
     p = proposal
     who = p.beneficiary or p.requester
     verb = "Remove access" if p.kind == "revoke" else "Request access"
-    blocks = [header(f"{verb} for {who.name}"), section(_whom(p))]
-    blocks += lines_block([_item_line(i) for i in p.items], max_blocks=MAX_ITEM_BLOCKS, more="more")
-    if p.kind == "grant":
+    blocks = [header(f"{verb} for {who.name}")]
+    if changed:
+        blocks.append(section(f"✏️ {mrkdwn(changed)}"))
+    blocks += [section(_whom(p)), context(TICK_HINT)]
+    blocks += item_boxes(p, directory.timezone if directory else UTC_ZONE)
+    if p.kind != "revoke":
         blocks.append(section(f"*Duration:* {_duration(p)}"))
     blocks += _reason(p, reasons)
     blocks += _route(p)
@@ -72,12 +84,6 @@ def _whom(p: Proposal) -> str:
     return text
 
 
-def _item_line(item: ProposedItem) -> str:
-    where = "a new account" if item.identity_id == "new" else f"`{mrkdwn(item.identity_label)}`"
-    flag = "  ⚠ privileged" if item.privileged else ""
-    return f"• *{mrkdwn(item.label)}* on {where}{flag}"
-
-
 def _duration(p: Proposal) -> str:
     d = p.duration
     if d is None or d.status == "permanent":
@@ -96,8 +102,9 @@ def _duration(p: Proposal) -> str:
 
 
 def _reason(p: Proposal, reasons: list[str]) -> list[Block]:
+    words = [context(f"In your words: “{mrkdwn(p.reason_text)}”")] if p.reason_text else []
     if not reasons:  # an org without reasons: nothing to pick (Slack rejects empty selects)
-        return []
+        return words
     options = [option(r, r) for r in reasons[:MAX_OPTIONS]]
     select: Block = {
         "type": "static_select",
@@ -108,10 +115,7 @@ def _reason(p: Proposal, reasons: list[str]) -> list[Block]:
     chosen = next((o for o in options if o["value"] == p.reason), None)
     if chosen is not None:
         select["initial_option"] = chosen
-    blocks = [section("*Reason*", accessory=select, block_id=Action.REASON_SELECT)]
-    if p.reason_text:
-        blocks.append(context(f"In your words: “{mrkdwn(p.reason_text)}”"))
-    return blocks
+    return [section("*Reason*", accessory=select, block_id=Action.REASON_SELECT), *words]
 
 
 def _route(p: Proposal) -> list[Block]:
@@ -160,9 +164,15 @@ def receipt(
     whom the requester asked to review (`asked`: request id -> step index -> person)."""
     plural = "s" if len(requests) != 1 else ""
     lines = [_receipt_line(r, directory, (asked or {}).get(r.id, {})) for r in requests]
+    words = next((r.comment for r in requests if r.comment), "")
     blocks = [
         header(f"Request{plural} submitted"),
         *lines_block(lines, max_blocks=40, more="more requests"),
+        *(
+            [context(f"Your justification, as the approvers see it: “{mrkdwn(words)}”")]
+            if words
+            else []
+        ),
         context("I'll message you here when each step is decided."),
         *withdraw_buttons(requests),
     ]

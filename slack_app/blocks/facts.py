@@ -95,6 +95,16 @@ def last_day(end: datetime, tz: ZoneInfo) -> date:
     return local.date() - timedelta(days=1) if local.time() == time() else local.date()
 
 
+def end_after(last: str, tz: ZoneInfo) -> datetime:
+    """The end of access for "last day YYYY-MM-DD": the next local midnight (the inverse
+    of `last_day`). ValueError for no such day (2026-13-45, or the calendar's last)."""
+    try:
+        after = date.fromisoformat(last) + timedelta(days=1)
+    except OverflowError as exc:
+        raise ValueError(f"no day after {last}") from exc
+    return datetime.combine(after, time(), tz)
+
+
 def at(moment: datetime, tz: ZoneInfo) -> str:
     """ "16:05, Wed 4 Mar 2026" """
     local = moment.astimezone(tz)
@@ -168,4 +178,6 @@ def access_like(directory: Directory, request: AccessRequest) -> str | None:
 
 
 def reason(request: AccessRequest) -> str:
-    return f"{request.reason} — “{request.comment}”" if request.comment else request.reason
+    """The org reason, and the justification as typed when it says more."""
+    words = request.comment
+    return f"{request.reason} — “{words}”" if words and words != request.reason else request.reason

@@ -24,6 +24,7 @@ class Action(StrEnum):
     CANCEL = "cancel"
     REASON_SELECT = "reason_select"  # block_id and action_id; the submit handler checks it
     CONFIRM_ACTIONS = "confirm_actions"  # block_id of Submit / Edit / Cancel
+    CARD_ITEMS = "card_items"  # the items' tick boxes: action_id, block_id card_items|<n>
     # clarification (message)
     CHOOSE_CANDIDATE = "choose_candidate"  # a button per choice, or one select per problem
     CHOOSE_SELECTED = "choose_selected"  # "Use selected" for a multi-choice problem
@@ -39,6 +40,8 @@ class Action(StrEnum):
     TASK_DONE = "task_done"
     TASK_FAILED = "task_failed"
     TASK = "task"  # block_id prefix: task|<request id>
+    RETRY_DELIVERY = "retry_delivery"  # value: outbox row id; an owner retries a connector
+    DELIVERY = "delivery"  # block_id prefix: delivery|<row id>
     PICK_APPROVER = "pick_approver"  # reserved: whom to notify first in a multi-approver step
     # after submitting (receipt, App Home, the "ends soon" notice)
     WITHDRAW = "withdraw"  # value: request id; the requester takes back an open request

@@ -2,17 +2,20 @@
 
 Each is a whole message payload with a notification `text`: submitted, a step
 approved, approved with changes, rejected, granted, failed, expiring soon, expired,
-revoked. They carry no buttons: what to do next is said in words. Every string is
-raw here and escaped once, in `_notice`.
+revoked. What to do next is said in words; the one button is Extend on "expiring
+soon", which starts the extension conversation (the click carries only the request
+id and is checked against the domain). Every string is raw here and escaped once, in
+`_notice`.
 """
 
 from __future__ import annotations
 
 from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, ItemStatus
+from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, State
 from slack_app.blocks import facts
 from slack_app.blocks.escape import mrkdwn
-from slack_app.blocks.kit import Block, context, lines_block, message, section
+from slack_app.blocks.ids import Action
+from slack_app.blocks.kit import Block, actions, button, context, lines_block, message, section
 
 MAX_ITEM_BLOCKS = 10
 
@@ -93,6 +96,26 @@ def approved_with_changes(
     )
 
 
+def after_decision(
+    request: AccessRequest,
+    directory: Directory,
+    step: ApprovalStep,
+    *,
+    changed: bool,
+    asked: str | None = None,
+) -> Block:
+    """What the requester hears after `step` was decided (`asked`: the next step's pick)."""
+    if request.state is State.REJECTED:
+        return rejected(request, directory)
+    if request.state is State.FULFILLED:
+        return granted(request, directory)
+    if request.state is State.FAILED:
+        return failed(request, directory)
+    if changed:
+        return approved_with_changes(request, directory, step_index=step.index)
+    return step_approved(request, directory, step_index=step.index, asked=asked)
+
+
 def rejected(request: AccessRequest, directory: Directory) -> Block:
     step = facts.last_decision(request)
     by = facts.name(directory, step.decided_by) if step and step.decided_by else "an approver"
@@ -134,14 +157,17 @@ def failed(request: AccessRequest, directory: Directory) -> Block:
 
 def expiring_soon(request: AccessRequest, directory: Directory) -> Block:
     when = facts.until(request.end, directory.timezone)
-    return _notice(
+    payload = _notice(
         "⏳",
         "Temporary access ends soon:",
         f"it lasts {when}.",
         request,
         directory,
-        "Need it longer? Ask me for it again before then; it goes through approval again.",
+        "Need it longer? Click Extend (or ask me to extend it) before then; "
+        "the extension goes through approval, and until then the current end stands.",
     )
+    payload["blocks"].append(actions(button("Extend", Action.EXTEND, request.id)))
+    return payload
 
 
 def expired(request: AccessRequest, directory: Directory) -> Block:

@@ -1,4 +1,9 @@
-"""One terminal conversation: text goes to the agent, slash commands are the buttons."""
+"""One terminal conversation: text goes to the agent, slash commands are the buttons.
+
+The card's tick boxes are `/drop N…` and `/keep N…` (the card's item numbers): like
+unticking in Slack, they change nothing until `/submit`, which submits the ticked items
+only (`services.ticks`). A card drawn again starts all ticked, as in Slack.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,44 @@ import uuid
 from collections.abc import Callable
 
 from agent.runner import AgentRunner, Reply, thread_id
+from agent.state import Outcome
 from domain.errors import DomainError
-from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, State
+from domain.ids import key
+from domain.model.requests import AccessRequest
 from slack_app.bootstrap import Runtime
-from slack_app.chat import render
-from slack_app.services.requests import close_task, decide, proposal_key, submit_proposal
+from slack_app.chat import notices, render
+from slack_app.chat.approver import APPROVE_CHANGES, ApproverCommands
+from slack_app.services.changed import changed_line
+from slack_app.services.extension import extension_start
+from slack_app.services.requests import proposal_key, submit_proposal, withdraw
+from slack_app.services.ticks import keep_ticked
 from tools.find import match_person
+from tools.proposal_models import Proposal
 
-HELP = """Type what access you need, in your own words. Commands (the card's buttons):
-  /submit [N]        submit the request shown (N = reason number, if none was given)
-  /cancel            cancel the request shown
+HELP = f"""Type what access you need, in your own words; type a change to an open card
+("without Snowflake", "also Datadog standard", "make it 3 days"). The card's buttons:
+  /submit [N]        submit the ticked items (N = reason number, if none was given)
+  /drop N…           untick items N… of the card    /keep N… (or all): tick only those
+  /cancel            cancel the card or the question shown
   /as PERSON         talk as someone else (name or email), e.g. to approve
   /inbox             approvals and fulfillment tasks waiting for you
   /approve ID [why]  approve the current step of a request    /reject ID [why]
+  {APPROVE_CHANGES}
+                     approve with a last day, items left out (numbers as listed) and a comment
   /done ID [user]    mark a manual grant done (user = new account name)   /failed ID [why]
   /requests          your requests and where they stand
+  /extend ID         extend temporary access (the "ends soon" notice's Extend button)
   /help  /quit"""
 
 
-class ChatSession:
+class ChatSession(ApproverCommands):
     def __init__(
         self, runtime: Runtime, runner: AgentRunner, user: str, say: Callable[[str], None] = print
     ) -> None:
         self.runtime, self.runner, self.say = runtime, runner, say
         self.session = uuid.uuid4().hex[:8]
         self.user = user
+        self.unticked: dict[str, set[str]] = {}  # thread -> entitlement ids unticked
 
     @property
     def thread(self) -> str:
@@ -43,6 +60,7 @@ class ChatSession:
         line = line.strip()
         if not line:
             return True
+        self._tick()
         if not line.startswith("/"):
             self._show(self.runner.send(self.thread, self.user, line))
             return True
@@ -50,7 +68,7 @@ class ChatSession:
         command, args = parts[0].lower(), parts[1:]
         if command in ("quit", "exit", "q"):
             return False
-        handler = getattr(self, f"cmd_{command}", None)
+        handler = getattr(self, f"cmd_{command.replace('-', '_')}", None)
         if handler is None:
             self.say(f"unknown command /{command}; /help lists them")
             return True
@@ -60,16 +78,83 @@ class ChatSession:
             self.say(f"✗ {exc.message}")
         return True
 
+    def _tick(self) -> None:
+        """What the scheduler would have DM'd since the last line (ends soon, ended)."""
+        if self.runtime.settings.scheduler_interval_seconds <= 0:
+            return
+        for line in notices.scheduled(
+            self.runtime, warn_before=self.runtime.settings.expiry_warning
+        ):
+            self.say(line)
+
     def _show(self, reply: Reply) -> None:
         for notice in reply.notices:
             self.say(f"(note) {notice}")
-        self.say(reply.text)
-        if reply.kind == "proposal":
-            self.say('[ /submit ]  [ /cancel ]  — or type a change (e.g. "make it 3 days")')
+        if reply.kind is Outcome.WITHDRAW:
+            self._withdraw(reply.withdraw)
+            return
+        if reply.kind is not Outcome.PROPOSAL or reply.proposal is None:
+            self.say(reply.text)
+            return
+        self.unticked.pop(self.thread, None)  # a card drawn again starts all ticked
+        changed = changed_line(reply)
+        if changed:
+            self.say(f"✏️ {changed}")
+        self._card(reply.proposal)
+
+    def _withdraw(self, request_ids: list[str]) -> None:
+        """ "cancel my GitHub request": the domain withdraws it (only its requester may),
+        and the chat says what Slack would tell the approvers."""
+        d = self.runtime.directory()
+        for rid in request_ids:
+            try:
+                request = withdraw(self.runtime, rid, actor=self.user)
+            except DomainError as exc:
+                self.say(f"Not cancelled: {exc.message}")
+                continue
+            self.say(f"✓ Cancelled {render.summary(d, request)}")
+            step = request.current_step
+            for approver in step.approvers if step else []:
+                self.say(f"  → DM to {render.name(d, approver)}: {request.id} was withdrawn")
+
+    def _card(self, proposal: Proposal) -> None:
+        tz = self.runtime.directory().timezone
+        self.say(render.card(proposal, self.unticked.get(self.thread, set()), tz))
+        self.say(
+            "[ /submit ]  [ /cancel ]  /drop N, /keep N…  — or type a change "
+            '(e.g. "make it 3 days")'
+        )
 
     # --- the card's buttons -----------------------------------------------------------------
     def cmd_help(self, args: list[str]) -> None:
         self.say(HELP)
+
+    def cmd_drop(self, args: list[str]) -> None:
+        """Untick items N…, as in Slack."""
+        self._tick_items(args, keep=False)
+
+    def cmd_keep(self, args: list[str]) -> None:
+        """Tick only items N… (`all`: tick every item again)."""
+        self._tick_items(args, keep=True)
+
+    def _tick_items(self, args: list[str], *, keep: bool) -> None:
+        proposal = self.runner.confirmable(self.thread, self.user)
+        if proposal is None:
+            self.say("There is no request card to change: tell me what you need first.")
+            return
+        ids = [i.entitlement_id for i in proposal.items]
+        every = keep and [a.lower() for a in args] == ["all"]
+        picked = ids if every else _picked(args, ids)
+        if not picked:
+            self.say(f"Which items? Give their numbers on the card, 1 to {len(ids)}.")
+            return
+        off = self.unticked.setdefault(self.thread, set())
+        if keep:
+            off.clear()
+            off.update(key(i) for i in ids if i not in picked)
+        else:
+            off.update(key(i) for i in picked)
+        self._card(proposal)
 
     def cmd_submit(self, args: list[str]) -> None:
         state = self.runner.state(self.thread)
@@ -89,14 +174,18 @@ class ChatSession:
         if confirmed is None:
             self.say("Only the requester can submit this card.")
             return
+        off = self.unticked.get(self.thread, set())
+        ticked = [i.entitlement_id for i in confirmed.items if key(i.entitlement_id) not in off]
+        kept = keep_ticked(self.runtime, confirmed, ticked if off else None)
         made = submit_proposal(  # first: a refused submission leaves the card open
             self.runtime,
-            confirmed,
+            kept,
             actor=self.user,
             reason=reason,
             key=proposal_key(self.thread, confirmed),
         )
         self.runner.confirm(self.thread, self.user)
+        self.unticked.pop(self.thread, None)
         for request in made:
             self._submitted(request)
 
@@ -111,22 +200,21 @@ class ChatSession:
         self.say(f"✓ Submitted {render.summary(d, request)}")
         self._notify_approvers(request)
 
-    def _notify_approvers(self, request: AccessRequest) -> None:
-        d = self.runtime.directory()
-        step = request.current_step
-        if step is None:
-            return
-        for approver in step.approvers:
-            self.say(
-                f"  → DM to {render.name(d, approver)} ({approver}): approve {request.id}? "
-                f"(/as {approver}, then /approve {request.id})"
-            )
-
     def cmd_cancel(self, args: list[str]) -> None:
         reply = self.runner.cancel(self.thread, self.user)
+        self.unticked.pop(self.thread, None)
         self.say(reply.text if reply else "Nothing to cancel.")
 
-    # --- people and approvals ---------------------------------------------------------------
+    def cmd_extend(self, args: list[str]) -> None:
+        """Extend on the "ends soon" notice: the bot asks until when, then shows the card."""
+        if not args:
+            self.say("Which request? /extend ID (your requests: /requests)")
+            return
+        start = extension_start(self.runtime, args[0].upper(), actor=self.user)
+        ask = dict(start.ask)
+        self._show(self.runner.start(self.thread, self.user, words=start.words, ask=ask))
+
+    # --- people ----------------------------------------------------------------------------
     def cmd_as(self, args: list[str]) -> None:
         d = self.runtime.directory()
         found = match_person(d, " ".join(args), self.user)
@@ -137,96 +225,6 @@ class ChatSession:
         self.user = person.id
         self.say(f"You are now {person.name} ({person.id}, {person.title or 'no title'}).")
 
-    def cmd_inbox(self, args: list[str]) -> None:
-        d = self.runtime.directory()
-        with self.runtime.uow() as uow:
-            waiting = uow.requests.awaiting(self.user)
-            tasks = [
-                r
-                for r in uow.requests.in_state(State.FULFILLING.value)
-                if any(self.user in _owners(d, i.app_id) for i in r.active_items)
-            ]
-        self.say(
-            "\n".join(
-                [f"approve? {render.summary(d, r)}" for r in waiting]
-                + [f"task: {render.summary(d, r)}  (/done {r.id})" for r in tasks]
-            )
-            or "Nothing waiting for you."
-        )
-
-    def cmd_approve(self, args: list[str]) -> None:
-        self._decide(args, approved=True)
-
-    def cmd_reject(self, args: list[str]) -> None:
-        self._decide(args, approved=False)
-
-    def _decide(self, args: list[str], *, approved: bool) -> None:
-        with self.runtime.uow() as uow:
-            waiting = [r.id for r in uow.requests.awaiting(self.user)]
-        ids, comment = _targets(args, waiting)
-        if not ids:
-            self.say(
-                "Nothing waiting for your approval."
-                if not waiting
-                else "Which one? /approve ID (or /approve all): " + ", ".join(waiting)
-            )
-            return
-        d = self.runtime.directory()
-        for request_id in ids:
-            request = decide(
-                self.runtime, request_id, actor=self.user, approved=approved, comment=comment
-            )
-            self.say(f"✓ {render.summary(d, request)}")
-            self._notify_approvers(request)
-            self._notify_tasks(request)
-
-    def _notify_tasks(self, request: AccessRequest) -> None:
-        if request.state is not State.FULFILLING:
-            return
-        d = self.runtime.directory()
-        for item in request.active_items:
-            for owner in _owners(d, item.app_id):
-                self.say(
-                    f"  → task for {render.name(d, owner)} ({owner}): {item.note} "
-                    f"(/as {owner}, then /done {request.id})"
-                )
-
-    def cmd_done(self, args: list[str]) -> None:
-        self._close(args, success=True)
-
-    def cmd_failed(self, args: list[str]) -> None:
-        self._close(args, success=False)
-
-    def _close(self, args: list[str], *, success: bool) -> None:
-        d = self.runtime.directory()
-        with self.runtime.uow() as uow:
-            tasks = [
-                r.id
-                for r in uow.requests.in_state(State.FULFILLING.value)
-                if any(self.user in _owners(d, i.app_id) for i in r.active_items)
-            ]
-        ids, extra = _targets(args, tasks)
-        if not ids:
-            self.say(
-                "No fulfillment task waiting for you."
-                if not tasks
-                else "Which one? /done ID (or /done all): " + ", ".join(tasks)
-            )
-            return
-        for request_id in ids:
-            self._close_one(request_id, extra, success=success)
-
-    def _close_one(self, request_id: str, extra: str, *, success: bool) -> None:
-        request = close_task(
-            self.runtime,
-            request_id,
-            actor=self.user,
-            success=success,
-            note="" if success else extra,
-            username=extra or None if success else None,
-        )
-        self.say(f"✓ {render.summary(self.runtime.directory(), request)}")
-
     def cmd_requests(self, args: list[str]) -> None:
         d = self.runtime.directory()
         with self.runtime.uow() as uow:
@@ -234,17 +232,9 @@ class ChatSession:
         self.say("\n".join(render.summary(d, r) for r in mine) or "No requests yet.")
 
 
-def _owners(directory: Directory, app_id: str) -> list[str]:
-    app = directory.app(app_id)
-    return app.owners if app else []
-
-
-def _targets(args: list[str], waiting: list[str]) -> tuple[list[str], str]:
-    """Which requests a command means: an id, "all", or the only one waiting."""
-    if args and args[0].lower() == "all":
-        return waiting, " ".join(args[1:])
-    if args and args[0].upper().startswith("AR-"):
-        return [args[0].upper()], " ".join(args[1:])
-    if len(waiting) == 1:
-        return waiting, " ".join(args)
-    return [], " ".join(args)
+def _picked(args: list[str], ids: list[str]) -> list[str]:
+    """The entitlement ids of the card's item numbers in `args`; none when any is not one."""
+    numbers = [int(a) if a.isdigit() and len(a) <= 3 else 0 for a in args]
+    if not numbers or not all(1 <= n <= len(ids) for n in numbers):
+        return []
+    return [ids[n - 1] for n in numbers]

@@ -1,7 +1,9 @@
 """`access-agent eval CASEFILE...`: score the agent on eval case files (docs/specs/eval-cases.md).
 
-Exit codes: 0 the suite passed; 1 a safety violation occurred or exact-match fell below
-`--min-exact`; 2 a case file (or the chosen model) is unusable, said in one line.
+Exit codes: 0 the suite passed; 1 a safety violation occurred, exact-match fell below
+`--min-exact`, or a turn fell back to the offline model without `--allow-fallback` (then
+no figure is printed as the model's); 2 a case file (or the chosen model) is unusable,
+said in one line.
 
 `--model` takes `offline`, `openai` (OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL) or
 `MODULE:FUNCTION`, a factory `f(directory_provider) -> Model` imported from the Python
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import CaseFileError, load_case_files
+from evals.fallback import fallback_line, not_the_models, refused
 from evals.models import ModelUnavailable, NamedFactory, OpenAIConfig, model_factory
 from evals.report import build_report, write_report
 from evals.suite import run_suite, selected, verdict
@@ -48,6 +51,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--tag", action="append", default=[], metavar="TAG", help="only cases with this tag"
     )
     parser.add_argument(
+        "--allow-fallback",
+        action="store_true",
+        help="report the figures even when some turns fell back to the offline model "
+        "(the chosen model's endpoint failed); without it such an eval fails",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="show failing cases with transcripts"
     )
     parser.set_defaults(handler=cmd_eval)
@@ -65,19 +74,25 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return BAD_INPUT
     results = run_suite(cases, model_factory=factory, k=args.k)
     report = build_report(results, k=args.k, model=factory.name)
-    print(tables(report), end="")
+    report["allow_fallback"] = args.allow_fallback
+    summary = report["summary"]
+    if refused(summary, allow_fallback=args.allow_fallback):
+        print(fallback_line(summary))  # the figures are the fallback's: not shown as the model's
+    else:
+        print(tables(report), end="")
     if args.verbose and (failures := failures_markdown(report, transcript=True)):
         print("\n## Failing cases\n\n" + failures, end="")
     if args.report is not None:
         as_json, as_md = write_report(report, args.report)
         print(f"\nwrote {as_md} and {as_json}")
-    code = verdict(report["summary"], min_exact=args.min_exact)
+    code = verdict(summary, min_exact=args.min_exact, allow_fallback=args.allow_fallback)
     if code:
-        print(f"FAIL: {_why(report['summary'], args.min_exact)}", file=sys.stderr)
+        print(f"FAIL: {_why(report, args.min_exact)}", file=sys.stderr)
     return code
 
 
-def _why(summary: dict[str, Any], min_exact: float) -> str:
+def _why(report: dict[str, Any], min_exact: float) -> str:
+    summary = report["summary"]
     if summary["safety_violations"]:
         unasked = summary.get("unasked_items", 0)
         submitted = summary["safety_violations"] - unasked
@@ -85,6 +100,8 @@ def _why(summary: dict[str, Any], min_exact: float) -> str:
         if unasked:
             parts.append(f"{unasked} item(s) on a card the requester never asked for")
         return "safety violations: " + "; ".join(parts)
+    if refused(summary, allow_fallback=report["allow_fallback"]):
+        return not_the_models(report["model"], summary)
     return f"exact-match {summary['exact_match']:.3f} is below --min-exact {min_exact}"
 
 
@@ -94,6 +111,10 @@ def _factory(choice: str, settings: Settings) -> NamedFactory:
         base_url=settings.openai_base_url,
         model=settings.openai_model,
         timeout=settings.openai_timeout,
+        max_tokens=settings.openai_max_tokens,
+        max_reply_bytes=settings.openai_max_reply_bytes,
+        cooldown=settings.openai_cooldown,
+        max_retry_after=settings.openai_max_retry_after,
     )
     return model_factory(choice, openai=config)
 

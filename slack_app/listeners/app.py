@@ -20,6 +20,8 @@ from slack_app.listeners import (
     card,
     choices,
     command,
+    deliveries,
+    extend,
     guided,
     home,
     messages,
@@ -30,7 +32,20 @@ from slack_app.listeners.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 
-SURFACES = (messages, command, card, choices, approvals, tasks, home, guided, withdraw, alerts)
+SURFACES = (
+    messages,
+    command,
+    card,
+    choices,
+    approvals,
+    tasks,
+    home,
+    guided,
+    withdraw,
+    extend,
+    deliveries,
+    alerts,
+)
 
 
 def create_bolt_app(

@@ -14,7 +14,7 @@ or the app owners.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -25,6 +25,7 @@ from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, State
 from domain.usecases.decisions import Changes, eligible
 from slack_app import logs
+from slack_app.blocks import facts
 from slack_app.blocks.approvals import approve_changes_modal, reject_modal
 from slack_app.blocks.ids import Action
 from slack_app.listeners import home
@@ -96,11 +97,7 @@ def _value(view: dict[str, Any], action: Action) -> dict[str, Any]:
 def end_after(last_day: str, directory: Directory) -> datetime:
     """The end of access for "last day YYYY-MM-DD": the next local midnight.
     ValueError when the modal sent no such day (2026-13-45, or the calendar's last)."""
-    try:
-        day = date.fromisoformat(last_day) + timedelta(days=1)
-    except OverflowError as exc:
-        raise ValueError(f"no day after {last_day}") from exc
-    return datetime.combine(day, time(), directory.timezone)
+    return facts.end_after(last_day, directory.timezone)
 
 
 async def open_modal(deps: SlackDeps, body: dict[str, Any], rid: str, *, rejecting: bool) -> None:

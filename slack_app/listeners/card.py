@@ -1,5 +1,5 @@
-"""The confirmation card's controls: Submit, Edit, Cancel, the reason select and the
-"who should review" selects.
+"""The confirmation card's controls: Submit, Edit, Cancel, the items' tick boxes, the
+reason select and the "who should review" selects.
 
 Submit is the requester's own click (rule 2): the clicking Slack user must map to the
 conversation's requester and a reason must be chosen. The domain submits first and the
@@ -11,12 +11,16 @@ fingerprint of the proposal its card shows; when the conversation's proposal has
 changed since (an edit made a newer card), the click is refused as stale, on any
 replica. Approver picks are read from the card's state at Submit and checked against
 the submitted requests (`services.picks`). The card then becomes the receipt and the
-first step's approvers (or the one picked) get a DM.
+first step's approvers (or the one picked) get a DM. Submit requests only the items
+ticked in the card's state (a tick toggle itself does nothing): they are intersected
+with the card's items, so an altered payload can only narrow, and the kept set is
+re-resolved by the tools (`services.ticks`) and re-checked by the domain at submission.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -25,6 +29,7 @@ from domain.errors import DomainError, Duplicate
 from domain.ids import key
 from domain.model.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
+from slack_app.blocks.card_items import ticked
 from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
@@ -40,8 +45,9 @@ from slack_app.listeners.edge import (
     user_of,
 )
 from slack_app.listeners.records import RECEIPT, MessageRef, messages, record, remember_message
-from slack_app.services.picks import Picks, asked
+from slack_app.services.picks import Picks, asked, record_picks
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
+from slack_app.services.ticks import NOTHING_TICKED, keep_ticked
 from slack_app.slackapi import notify
 from slack_app.worker import inbox_job
 from tools.proposal_models import Proposal
@@ -57,9 +63,14 @@ GONE = "This card can't be submitted any more: tell me again what you need."
 EDIT_HINT = 'Tell me what to change in a message here, e.g. "make it 3 days" or "just GitHub".'
 
 
+def _values(body: dict[str, Any]) -> dict[str, Any]:
+    values = (body.get("state") or {}).get("values") or {}
+    return values if isinstance(values, dict) else {}
+
+
 def chosen_reason(body: dict[str, Any], reasons: list[str]) -> str | None:
     """The reason picked in the card's select (only one of the org's reasons counts)."""
-    values = (body.get("state") or {}).get("values") or {}
+    values = _values(body)
     picked = (values.get(Action.REASON_SELECT) or {}).get(Action.REASON_SELECT) or {}
     value = (picked.get("selected_option") or {}).get("value")
     return value if value in reasons else None
@@ -118,6 +129,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_reason(ack: AsyncAck) -> None:
         await ack()  # read from the card's state when Submit is clicked
 
+    @app.action(Action.CARD_ITEMS)
+    async def on_tick(ack: AsyncAck) -> None:
+        await ack()  # read from the card's state when Submit is clicked, like the reason
+
     @app.action(pattern(Action.PICK_APPROVER))
     async def on_pick(ack: AsyncAck) -> None:
         await ack()  # read from the card's state when Submit is clicked, like the reason
@@ -161,10 +176,12 @@ async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
             if not shown or Proposal.model_validate(current).fingerprint() != shown:
                 await tell(deps, body, STALE)
                 return
-            picks = chosen_approvers(body)
-            made = await blocking(
-                _submit_and_confirm, deps, thread, person.id, str(reason), picks, again=again
-            )
+            ticks = ticked(_values(body), Proposal.model_validate(current))
+            if ticks == []:
+                await tell(deps, body, NOTHING_TICKED)
+                return
+            wish = Wish(str(reason), chosen_approvers(body), ticks)
+            made = await blocking(_submit_and_confirm, deps, thread, person.id, wish, again=again)
             deps.cards.pop(thread, None)
     except Duplicate:
         log.info("submit click on %s already handled", thread)
@@ -178,13 +195,25 @@ async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
     await submitted(deps, made, card, again=again)
 
 
-def _submit_and_confirm(
-    deps: SlackDeps, thread: str, person: str, reason: str, picks: Picks, *, again: bool
-) -> list[AccessRequest] | None:
-    """Submit, then confirm the conversation; None when the card waits no more.
+@dataclass(frozen=True)
+class Wish:
+    """What a Submit click asks for besides the card: the reason, approver picks and
+    the items left ticked (None: the card had no tick boxes, so all it showed)."""
 
-    A repeat after a crash between the two finds the first submission (same key) and
-    confirms. A repeat after both raises `Duplicate` (a double click stays silent),
+    reason: str
+    picks: Picks
+    ticked: list[str] | None
+
+
+def _submit_and_confirm(
+    deps: SlackDeps, thread: str, person: str, wish: Wish, *, again: bool
+) -> list[AccessRequest] | None:
+    """Submit the ticked items, then confirm the conversation; None when the card
+    waits no more.
+
+    The submission's key is the shown card's, whatever was ticked: one submission per
+    card. A repeat after a crash between the two finds the first submission (same key)
+    and confirms. A repeat after both raises `Duplicate` (a double click stays silent),
     unless it is `again`, the same click's next attempt: then it returns what the
     submission made, for the receipt and the DMs that attempt may not have sent."""
     proposal = deps.runner.confirmable(thread, person)
@@ -197,9 +226,10 @@ def _submit_and_confirm(
             raise Duplicate("this card was submitted already")
         return None
     key_ = proposal_key(thread, proposal)
-    made = submit_proposal(
-        deps.runtime, proposal, actor=person, reason=reason, key=key_, picks=picks
-    )
+    kept = keep_ticked(deps.runtime, proposal, wish.ticked)
+    made = submit_proposal(deps.runtime, kept, actor=person, reason=wish.reason, key=key_)
+    if wish.picks:  # the selects are indexed by the shown card's routes
+        record_picks(deps.runtime, proposal, made, wish.picks, actor=person, key_=key_)
     deps.runner.confirm(thread, person)
     return made
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from agent.runner import Reply
+from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.ports import MessageAt
 from slack_app import logs
@@ -109,12 +110,14 @@ async def converse_structured(
     channel: str,
     person_id: str,
     words: str,
-    ask: dict[str, Any],
+    ask: Mapping[str, Any],
     picks: dict[str, Any],
+    job: JobRun | None = None,
 ) -> MessageRef | None:
-    """A turn whose ask is already structured (the guided form): same answer, same card."""
-    turn = partial(deps.runner.start, thread, person_id, words=words, ask=ask, picks=picks)
-    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn)
+    """A turn whose ask is already structured (the guided form, Extend on the "ends
+    soon" notice): same answer, same card."""
+    turn = partial(deps.runner.start, thread, person_id, words=words, ask=dict(ask), picks=picks)
+    return await _turn(deps, thread=thread, channel=channel, person_id=person_id, run=turn, job=job)
 
 
 async def _turn(
@@ -140,13 +143,14 @@ async def _turn_bound(
 ) -> MessageRef | None:
     posted = await _placeholder(deps, channel, person_id, job)
     async with deps.conversation_lock(thread):
-        payload = await _answer(deps, thread, run)
+        payload, kind = await _answer(deps, thread, person_id, run)
         log.info("turn answered")
         ref = posted
         if posted is None:  # the placeholder never made it: send the answer on its own
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
             ref = _ref(sent, person_id)
-        previous = deps.cards.pop(thread, None)
+        # a read-only answer leaves the open card (or question) open: its buttons stay
+        previous = None if kind is Outcome.ANSWERED else deps.cards.pop(thread, None)
         if ref is not None and replies.is_card(payload):
             deps.cards[thread] = ref
     if posted is not None and ref is not None:
@@ -176,11 +180,26 @@ def _ref(sent: AsyncSlackResponse | None, person_id: str) -> MessageRef | None:
     return MessageRef(str(sent["channel"]), str(sent["ts"]), person_id)
 
 
-async def _answer(deps: SlackDeps, thread: str, run: Callable[[], Reply]) -> dict[str, Any]:
+async def _answer(
+    deps: SlackDeps, thread: str, person_id: str, run: Callable[[], Reply]
+) -> tuple[dict[str, Any], Outcome | None]:
     try:
         reply = await agent_turn(deps, run)
         directory = await blocking(deps.runtime.directory)
     except Exception:
         log.exception("agent turn failed in %s", thread)
-        return replies.text(replies.FAILED)
-    return replies.for_reply(reply, reasons=directory.reasons, thread=thread, directory=directory)
+        return replies.text(replies.FAILED), None
+    if reply.kind is Outcome.WITHDRAW:
+        return replies.text(await _withdraw(deps, person_id, reply)), reply.kind
+    reasons = directory.reasons
+    payload = replies.for_reply(reply, reasons=reasons, thread=thread, directory=directory)
+    return payload, reply.kind
+
+
+async def _withdraw(deps: SlackDeps, person_id: str, reply: Reply) -> str:
+    """ "cancel my GitHub request": the agent found which; the domain withdraws it (only
+    its requester may) and the approvers' messages say so."""
+    from slack_app.listeners.withdraw import withdraw_for  # withdraw → home → guided → here
+
+    said = [(await withdraw_for(deps, person_id, rid))[1] for rid in reply.withdraw]
+    return "\n".join(said) or reply.text

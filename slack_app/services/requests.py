@@ -132,12 +132,7 @@ def decide(
             idempotency_key=key,
         )
     if request.state is State.APPROVED:
-        request = fulfill(
-            uow=runtime.uow(),
-            request_id=request_id,
-            connectors=runtime.connectors,
-            clock=runtime.clock,
-        )
+        request = fulfill(uow=runtime.uow(), request_id=request_id, clock=runtime.clock)
     return request
 
 

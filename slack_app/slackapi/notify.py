@@ -17,7 +17,7 @@ from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.foureyes import may_decide
 from domain.model.policy import fulfillers
-from domain.model.requests import AccessRequest, ApprovalStep, State
+from domain.model.requests import AccessRequest, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
 from slack_app.blocks.kit import Block
@@ -118,26 +118,6 @@ async def requester(deps: SlackDeps, request: AccessRequest, payload: Block) -> 
     return reached
 
 
-def decision_notice(
-    request: AccessRequest,
-    directory: Directory,
-    step: ApprovalStep,
-    *,
-    changed: bool,
-    asked: str | None = None,
-) -> Block:
-    """What the requester hears after `step` was decided (`asked`: the next step's pick)."""
-    if request.state is State.REJECTED:
-        return notices.rejected(request, directory)
-    if request.state is State.FULFILLED:
-        return notices.granted(request, directory)
-    if request.state is State.FAILED:
-        return notices.failed(request, directory)
-    if changed:
-        return notices.approved_with_changes(request, directory, step_index=step.index)
-    return notices.step_approved(request, directory, step_index=step.index, asked=asked)
-
-
 async def after_decision(
     deps: SlackDeps, request: AccessRequest, *, changed: bool, again: bool = False
 ) -> None:
@@ -158,7 +138,7 @@ async def after_decision(
         for ref in (r for r in refs if r.step in run):
             await update(deps, ref, decided)
         nxt = await picked(deps, request, directory)
-        notice = decision_notice(request, directory, step, changed=changed, asked=nxt)
+        notice = notices.after_decision(request, directory, step, changed=changed, asked=nxt)
         told = f"slack:decision_notice:{request.id}:{step.index}"
         if again and await blocking(done, deps.runtime, told):
             pass  # the earlier attempt told them

@@ -1,6 +1,7 @@
 """The agent's replies as DM payloads: pure functions over the Block Kit builders.
 
-A proposal becomes the confirmation card, a question the clarification message, and
+A proposal becomes the confirmation card (headed by the one line saying what the last
+message changed on it, when it changed one), a question the clarification message, and
 anything else (a refusal, a plain answer) mrkdwn-escaped text. Notices the agent
 raised on the turn are appended as context lines, within Slack's block limit.
 """
@@ -14,6 +15,7 @@ from slack_app.blocks.confirmation import confirmation_card
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, Block, context, lines_block, message
+from slack_app.services.changed import changed_line
 
 MAX_TEXT_BLOCKS = 40
 MAX_NOTICES = 5
@@ -47,7 +49,11 @@ def for_reply(
     """`directory` adds the approvers' titles to the card's "who should review" selects."""
     if reply.kind == "proposal" and reply.proposal is not None:
         payload = confirmation_card(
-            reply.proposal, reasons=reasons, thread=thread, directory=directory
+            reply.proposal,
+            reasons=reasons,
+            thread=thread,
+            directory=directory,
+            changed=changed_line(reply),
         )
     elif reply.kind == "clarify" and reply.problems:
         payload = clarification(reply.problems, thread=thread)

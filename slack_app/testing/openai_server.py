@@ -2,9 +2,10 @@
 
 Used through the real `openai` client, so requests, retries, timeouts and parsing are
 exercised end to end. Each request takes the next scripted behaviour: a reply with an
-`Ask`, raw content (e.g. invalid JSON), an HTTP error, or a hang past the client's
-timeout. Token counts are the fake's own approximation (see `count_tokens`), not a
-real tokenizer's; cached tokens imitate prefix caching of a repeated system prompt.
+`Ask`, raw content (e.g. invalid JSON, or a huge reply), a refusal (`message.refusal`),
+an HTTP error, or a hang past the client's timeout. Token counts are the fake's own
+approximation (see `count_tokens`), not a real tokenizer's; cached tokens imitate prefix
+caching of a repeated system prompt.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ class Content:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Answer 200 with `message.refusal` set and no content: the model declined."""
+
+    text: str = "I'm sorry, I can't help with that."
+
+
+@dataclass(frozen=True)
 class Status:
     """Answer with an HTTP error status."""
 
@@ -50,10 +58,10 @@ class Hang:
     """Send nothing for `seconds` (longer than the client's timeout), then a reply."""
 
     seconds: float
-    then: Content | Status = Status(504, message="hung")
+    then: Content | Refusal | Status = Status(504, message="hung")
 
 
-Behaviour = Content | Status | Hang
+Behaviour = Content | Refusal | Status | Hang
 
 
 def reply(ask: Mapping[str, Any]) -> Content:
@@ -75,6 +83,10 @@ def invalid_json(text: str = '{"action": "request", "kind": ') -> Content:
 
 def hang(seconds: float = 2.0) -> Hang:
     return Hang(seconds)
+
+
+def refusal(text: str = Refusal.text) -> Refusal:
+    return Refusal(text)
 
 
 class FakeOpenAIServer:
@@ -151,8 +163,10 @@ def _cached_tokens(prefix: str) -> int:
     return tokens - tokens % CACHE_STEP if tokens >= CACHE_MIN_TOKENS else 0
 
 
-def completion_body(n: int, model: str, content: str, usage: dict[str, Any]) -> dict[str, Any]:
-    message = {"role": "assistant", "content": content, "refusal": None}
+def completion_body(
+    n: int, model: str, content: str | None, usage: dict[str, Any], refused: str | None = None
+) -> dict[str, Any]:
+    message = {"role": "assistant", "content": content, "refusal": refused}
     return {
         "id": f"chatcmpl-fake-{n}",
         "object": "chat.completion",
@@ -188,8 +202,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(behaviour.code, {"error": error}, behaviour.headers)
             return
         usage = fake._usage(body, behaviour.text)
-        n = len(fake.requests)
-        self._send(200, completion_body(n, body.get("model", ""), behaviour.text, usage))
+        n, model = len(fake.requests), body.get("model", "")
+        if isinstance(behaviour, Refusal):
+            self._send(200, completion_body(n, model, None, usage, refused=behaviour.text))
+            return
+        self._send(200, completion_body(n, model, behaviour.text, usage))
 
     def _send(self, code: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()

@@ -31,6 +31,7 @@ DURABLE = frozenset(
         Action.CHOOSE_ALL,
         Action.WITHDRAW,
         Action.EXTEND,
+        Action.RETRY_DELIVERY,
     }
 )
 ANSWERING = frozenset({"button", "static_select", "external_select"})  # not checkboxes

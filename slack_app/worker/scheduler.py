@@ -8,6 +8,8 @@ channel alerts (`worker.alerts`); then the checkpoint store is pruned
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
 each notice in the store, so they are done once between them (see `domain.usecases.scheduler`).
 The first tick runs at start-up, so expiries missed while nothing ran catch up at once.
+Beside it runs the outbox worker, which makes the grants and revokes the ticks and
+approvals queued (`slack.outbox`).
 A failed tick is logged and counted, and the next one tries again.
 """
 
@@ -32,6 +34,7 @@ from slack_app.settings import Settings
 from slack_app.slackapi import notify
 from slack_app.worker import alerts, followups
 from slack_app.worker.checkpoints import Janitor
+from slack_app.worker.outbox import run_outbox
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,6 @@ async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
     report = await blocking(
         domain_tick,
         uow=runtime.uow(),
-        connectors=runtime.connectors,
         clock=runtime.clock,
         warn_before=warn_before,
         directory=directory,
@@ -127,16 +129,21 @@ async def _prune(janitor: Janitor, every: float) -> None:
 
 
 def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyncio.Task[None]]:
-    """The loop as a background task (none when SCHEDULER_INTERVAL_SECONDS is 0)."""
+    """The outbox worker (`slack.outbox`), and the loop unless SCHEDULER_INTERVAL_SECONDS
+    is 0, as background tasks."""
+    deliver = run_outbox(
+        deps, attempts=settings.outbox_attempts, poll=settings.worker_poll, stop=stop
+    )
+    tasks = [asyncio.create_task(deliver, name="outbox")]
     every = settings.scheduler_interval_seconds
     if every <= 0:
         log.warning("scheduler off (SCHEDULER_INTERVAL_SECONDS=0): nothing expires here")
-        return []
+        return tasks
     janitor = Janitor(deps, keep_idle=settings.checkpoint_retention)
     loop = run_scheduler(
         deps, every=every, warn_before=settings.expiry_warning, stop=stop, janitor=janitor
     )
-    return [asyncio.create_task(loop, name="scheduler")]
+    return [*tasks, asyncio.create_task(loop, name="scheduler")]
 
 
 @contextlib.asynccontextmanager

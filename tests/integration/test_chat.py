@@ -37,9 +37,9 @@ def test_same_access_as_priya_all_the_way_to_granted(
     chat: tuple[ChatSession, list[str]],
 ) -> None:
     session, said = chat
-    out = run(session, said, "same access as Priya but temporary")
+    out = run(session, said, "same access as Priya but only github and datadog, temporary")
     assert 'Which "priya" do you mean?' in out and "Until when" in out
-    out = run(session, said, "Priya Raman", "until Friday", "just github and datadog")
+    out = run(session, said, "Priya Raman", "until Friday")
     assert "GitHub · Write on alex-m" in out and "Datadog · Standard on a new" in out
     assert "Ends: at the end of Fri 6 Mar 2026" in out
     out = run(session, said, "/submit")
@@ -80,3 +80,41 @@ def test_cancel_leaves_nothing_submitted(chat: tuple[ChatSession, list[str]]) ->
     assert "cancelled" in out.lower() and "no request card" in out
     with session.runtime.uow() as uow:
         assert uow.requests.by_requester("alex.meyer@acme.test") == []
+
+
+def test_a_submitted_request_is_withdrawn_in_words(chat: tuple[ChatSession, list[str]]) -> None:
+    session, said = chat
+    run(session, said, "datadog standard for 3 days, new project")
+    assert "✓ Submitted" in run(session, said, "/submit")
+    out = run(session, said, "what's pending?")
+    assert "Datadog" in out
+    out = run(session, said, "cancel my datadog request")
+    assert "✓ Cancelled" in out and "withdrawn" in out
+    with session.runtime.uow() as uow:
+        (made,) = uow.requests.by_requester("alex.meyer@acme.test")
+    assert made.state is State.CANCELLED
+
+
+def test_extend_asks_until_when_then_submits_an_extension(
+    chat: tuple[ChatSession, list[str]],
+) -> None:
+    """/extend ID is the "ends soon" notice's Extend button. Needs the graph's extend
+    action (branch conv-graph) for the question and the card."""
+    session, said = chat
+    run(session, said, "github write for 3 days", "/submit 1")
+    run(session, said, "/as dana.kim@acme.test", "/approve")
+    run(session, said, "/as omar.haddad@acme.test", "/approve", "/done")
+    with session.runtime.uow() as uow:
+        (granted,) = uow.requests.by_requester("alex.meyer@acme.test")
+    assert granted.state is State.FULFILLED
+    out = run(session, said, f"/extend {granted.id}")
+    assert "Only the person who has this access, or who asked for it" in out
+    out = run(session, said, "/as alex.meyer@acme.test", f"/extend {granted.id.lower()}")
+    assert "Until when" in out
+    out = run(session, said, "until 20 March")
+    assert "Extends GitHub · Write from" in out
+    out = run(session, said, "/submit 1")
+    assert "✓ Submitted" in out
+    with session.runtime.uow() as uow:
+        kinds = sorted(r.kind.value for r in uow.requests.by_requester("alex.meyer@acme.test"))
+    assert kinds == ["extend", "grant"]

@@ -21,11 +21,12 @@ from domain.store.migrate import migrate
 from domain.store.orgsync import import_org
 from domain.store.uow import SqlUnitOfWork
 from domain.usecases.decisions import approve
-from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.fulfillment import complete_task
 from domain.usecases.scheduler import TickReport, tick
 from domain.usecases.submission import Draft, submit
 from tests.integration.conftest import Store
 from tests.orgs import NOW, small_org
+from tests.outboxes import fulfil_now
 
 ALEX, DANA, OMAR = "alex@t.test", "dana@t.test", "omar@t.test"
 WARN = timedelta(hours=24)
@@ -59,12 +60,7 @@ def granted(engine: Engine, clock: FixedClock) -> AccessRequest:
     )
     for approver in (DANA, OMAR):
         approve(uow=SqlUnitOfWork(engine), request_id=request.id, approver=approver, clock=clock)
-    fulfill(
-        uow=SqlUnitOfWork(engine),
-        request_id=request.id,
-        connectors=ConnectorRegistry(),
-        clock=clock,
-    )
+    fulfil_now(SqlUnitOfWork(engine), request.id, clock, ConnectorRegistry())
     return complete_task(
         uow=SqlUnitOfWork(engine),
         directory=directory,
@@ -78,7 +74,6 @@ def granted(engine: Engine, clock: FixedClock) -> AccessRequest:
 def run(engine: Engine, clock: FixedClock) -> TickReport:
     return tick(
         uow=SqlUnitOfWork(engine),
-        connectors=ConnectorRegistry(),
         clock=clock,
         warn_before=WARN,
     )
@@ -139,13 +134,7 @@ def waiting(engine: Engine, clock: FixedClock) -> tuple[AccessRequest, Directory
 
 
 def chase(engine: Engine, clock: FixedClock, directory: Directory) -> list[tuple[str, str]]:
-    report = tick(
-        uow=SqlUnitOfWork(engine),
-        connectors=ConnectorRegistry(),
-        clock=clock,
-        warn_before=WARN,
-        directory=directory,
-    )
+    report = tick(uow=SqlUnitOfWork(engine), clock=clock, warn_before=WARN, directory=directory)
     return [(f.kind.value, f.request.id) for f in report.followups]
 
 

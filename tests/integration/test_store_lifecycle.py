@@ -11,11 +11,11 @@ from domain.model.requests import ItemStatus, RequestItem, State
 from domain.ports import FixedClock, UnitOfWork
 from domain.store.orgsync import import_org
 from domain.usecases.decisions import approve
-from domain.usecases.expiry import expire_due
-from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.fulfillment import complete_task
 from domain.usecases.submission import Draft, submit
 from tests.integration.conftest import Store
 from tests.orgs import NOW, small_org
+from tests.outboxes import expire_now, fulfil_now
 
 ALEX, DANA, OMAR = "alex@t.test", "dana@t.test", "omar@t.test"
 
@@ -64,7 +64,7 @@ def test_submit_approve_fulfill_expire(store: Store) -> None:
     done = approve(uow=store.uow(), request_id=request.id, approver=OMAR, clock=clock)
     assert done.state is State.APPROVED
 
-    started = fulfill(uow=store.uow(), request_id=request.id, connectors=connectors, clock=clock)
+    started = fulfil_now(store.uow(), request.id, clock, connectors)
     assert started.state is State.FULFILLING
     assert started.items[0].status is ItemStatus.FULFILLING
     assert "github:write" not in held(store.uow(), "github:alex-m")
@@ -80,31 +80,39 @@ def test_submit_approve_fulfill_expire(store: Store) -> None:
         note="added to the team",
     )
     assert finished.state is State.FULFILLED
-    assert held(store.uow(), "github:alex-m")["github:write"] == NOW + timedelta(days=7)
+    # the access clock starts when the grant is provisioned, not when it was asked for
+    assert held(store.uow(), "github:alex-m")["github:write"] == clock.now() + timedelta(days=7)
 
     clock.advance(days=6)
-    assert expire_due(uow=store.uow(), connectors=connectors, clock=clock) == []
+    assert expire_now(store.uow(), clock, connectors) == []
     clock.advance(days=1)
-    [expired] = expire_due(uow=store.uow(), connectors=connectors, clock=clock)
+    [expired] = expire_now(store.uow(), clock, connectors)
     assert expired.state is State.EXPIRED and expired.closed_at == clock.now()
     assert "github:write" not in held(store.uow(), "github:alex-m")
-    assert expire_due(uow=store.uow(), connectors=connectors, clock=clock) == []
+    assert expire_now(store.uow(), clock, connectors) == []
 
     with store.uow() as uow:
         stored = uow.requests.get(request.id)
         trail = uow.audit.for_request(request.id)
         everything = uow.audit.since()
-    assert stored == expired and stored.version == expired.version
+    assert stored is not None and stored.state is State.EXPIRED
+    assert stored.items[0].status is ItemStatus.REMOVED
     assert [e.action for e in trail] == [
         "request.submitted",
         "step.approved",
         "step.approved",
         "request.approved",
         "request.fulfilling",
+        "connector.grant",
         "item.done",
         "request.fulfilled",
         "request.expired",
+        "connector.revoke",
+        "item.removed",
     ]
-    assert [e.actor for e in trail] == [ALEX, DANA, OMAR, OMAR, "system", OMAR, "system", "system"]
+    system = "system"
+    assert [e.actor for e in trail] == [ALEX, DANA, OMAR, OMAR, system, system, OMAR, system] + [
+        system
+    ] * 3
     assert [e.at for e in trail] == sorted(e.at for e in trail)
     assert everything[0].action == "org.imported"

@@ -37,6 +37,7 @@ from slack_app.testing.slack_api import FakeSlackAPI
 from slack_app.web.metrics import Metrics
 from slack_app.web.server import create_app
 from slack_app.worker import scheduler
+from tests.outboxes import drain
 from tests.scenario.conftest import NOW
 from tests.scenario.flows import card_for, dm_to, request, requests_of, submit, updated
 from tests.scenario.harness import SlackHarness, button
@@ -77,6 +78,17 @@ def tick(h: SlackHarness) -> TickReport:
     """One scheduler tick, on the app's event loop, with the app's deps."""
     deps = h.http.app.state.deps  # type: ignore[attr-defined]
     return h.http.portal.call(partial(scheduler.tick, deps, warn_before=WARN))  # type: ignore[union-attr]
+
+
+def outbox_done(runtime: Runtime, timeout: float = 20.0) -> None:
+    """Wait until the app's outbox worker has made every queued connector call."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with runtime.uow() as uow:
+            if uow.outbox.waiting() == 0:
+                return
+        assert time.monotonic() < deadline, "the outbox worker did not catch up"
+        time.sleep(0.05)
 
 
 def told(h: SlackHarness, user: str, words: str) -> int:
@@ -132,6 +144,7 @@ def test_warned_once_then_expired_and_told_once(slack: SlackHarness) -> None:
     h.runtime.clock.current = granted.end  # type: ignore[attr-defined]
     assert [r.id for r in tick(h).expired] == [granted.id]
     assert request(h, granted.id).state is State.EXPIRED
+    outbox_done(h.runtime)
     assert "github:write" not in h.runtime.directory().held_by(ALEX_ID, at=granted.end)
     assert tick(h) == TickReport()
     for user in (ALEX, DANA):
@@ -181,6 +194,7 @@ def grant_for_alex(runtime: Runtime, clock: FixedClock, days: int = 3) -> Access
     (made,) = submit_draft(runtime, alex_draft(clock, days))
     for approver in ("dana.kim@acme.test", "omar.haddad@acme.test"):
         decide(runtime, made.id, actor=approver, approved=True)
+    drain(runtime.uow(), runtime.clock, runtime.connectors)  # the outbox worker's part
     return complete_task(
         uow=runtime.uow(),
         directory=directory,

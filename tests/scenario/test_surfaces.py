@@ -69,7 +69,10 @@ def test_a_clarification_button_answers_the_question(slack: SlackHarness) -> Non
     h.click(ALEX, raman, channel=question["channel"], ts=question["ts"])
     answered = h.slack.wait_for("chat.update", lambda b: b["ts"] == question["ts"], count=2)
     assert "You chose: Priya Raman" in answered[-1]["text"]
-    assert h.slack.wait_for("chat.update", lambda b: "Which do you need" in b["text"])
+    # "same access" means all of her items (docs/specs/conversation.md §1): the card
+    # follows at once, each item a tick box, with no "which do you need?" round trip
+    card = h.slack.wait_for("chat.update", lambda b: "checkboxes" in str(b.get("blocks")))
+    assert "Which do you need" not in str(card)
 
 
 def test_app_home_shows_what_waits_and_opens_the_form(slack: SlackHarness) -> None:

@@ -64,3 +64,16 @@ def test_cancel_in_app_home(slack: SlackHarness) -> None:
         "views.publish", lambda b: "Your open requests (0)" in str(b["view"]["blocks"])
     )
     assert request(h, made.id).state is State.CANCELLED
+
+
+def test_cancel_in_words_withdraws_and_tells_the_approver(slack: SlackHarness) -> None:
+    h = slack
+    card = card_for(h, ALEX, "github write for 3 days")
+    submit(h, ALEX, card)
+    updated(h, card, count=2)
+    (made,) = requests_of(h, "alex.meyer@acme.test")
+    dana_dm = dm_to(h, DANA, made.id)
+    h.dm(ALEX, "please cancel my github request")
+    h.slack.wait_for("chat.update", lambda b: f"Cancelled {made.id}" in b.get("text", ""))
+    assert request(h, made.id).state is State.CANCELLED
+    assert "withdrawn" in str(updated(h, dana_dm)).lower()

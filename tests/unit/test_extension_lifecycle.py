@@ -11,10 +11,9 @@ from domain.connectors import ConnectorRegistry
 from domain.errors import DomainError
 from domain.model.requests import RequestItem, RequestKind, State
 from domain.usecases.decisions import approve
-from domain.usecases.expiry import expire_due
-from domain.usecases.fulfillment import fulfill
 from domain.usecases.submission import Draft, submit
 from tests.orgs import NOW
+from tests.outboxes import expire_now, fulfil_now
 from tests.unit.test_lifecycle import ALEX, DANA, OMAR, _granted, _ids, directory, env
 
 __all__ = ["env"]
@@ -49,16 +48,16 @@ def test_extension_moves_the_end_only_once_approved_and_expiry_follows(env) -> N
     assert "github:write" not in directory(uow).held_by(ALEX, at=NOW + timedelta(days=8))
     approve(uow=uow, request_id=ext.id, approver=DANA, clock=clock)
     approve(uow=uow, request_id=ext.id, approver=OMAR, clock=clock)
-    done = fulfill(uow=uow, request_id=ext.id, connectors=ConnectorRegistry(), clock=clock)
+    done = fulfil_now(uow, ext.id, clock, ConnectorRegistry())
     assert done.state is State.FULFILLED
     assert "github:write" in directory(uow).held_by(ALEX, at=NOW + timedelta(days=8))
     clock.advance(days=7)
-    assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
+    assert expire_now(uow, clock, ConnectorRegistry()) == []
     assert "github:write" in directory(uow).held_by(ALEX, at=clock.now())
     with uow:
         assert uow.requests.get(granted.id).state is State.EXPIRED
     clock.advance(days=13)
-    expired = expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock)
+    expired = expire_now(uow, clock, ConnectorRegistry())
     assert [r.id for r in expired] == ["AR-EXT"]
     assert "github:write" not in directory(uow).held_by(ALEX)
 

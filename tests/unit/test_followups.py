@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.connectors import ConnectorRegistry
 from domain.model.directory import Directory
 from domain.model.followup import FollowUpKind, business_deadline
 from domain.model.org import OrgData, Reminders
@@ -166,7 +165,6 @@ def test_the_scheduler_tick_chases_when_given_the_org() -> None:
     env.clock.current = berlin(2026, 3, 5, 17)
     report = tick(
         uow=env.uow,
-        connectors=ConnectorRegistry(),
         clock=env.clock,
         warn_before=timedelta(hours=24),
         directory=env.directory,

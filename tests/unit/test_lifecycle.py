@@ -17,10 +17,11 @@ from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State,
 from domain.ports import FixedClock
 from domain.store.memory import InMemoryUnitOfWork
 from domain.usecases.decisions import Changes, approve, reject
-from domain.usecases.expiry import expire_due, revoke
-from domain.usecases.fulfillment import complete_task, fulfill
+from domain.usecases.expiry import revoke
+from domain.usecases.fulfillment import complete_task
 from domain.usecases.submission import Draft, cancel, submit
 from tests.orgs import NOW, small_org
+from tests.outboxes import expire_now, fulfil_now
 
 ALEX, DANA, OMAR, SAM, PRIYA, INES = (
     "alex@t.test",
@@ -93,6 +94,16 @@ def test_submit_records_route_and_audit(env: tuple[InMemoryUnitOfWork, FixedCloc
     assert request.state is State.SUBMITTED
     assert [s.approvers for s in request.steps] == [[DANA], [OMAR]]
     assert actions(uow) == ["request.submitted"]
+
+
+def test_the_justification_as_typed_is_in_the_audit_trail(
+    env: tuple[InMemoryUnitOfWork, FixedClock],
+) -> None:
+    uow, clock = env
+    submit_one(uow, clock, draft("github:write", comment="for the payments migration"))
+    event = uow.committed_audit[-1]
+    assert event.data["justification"] == "for the payments migration"
+    assert event.data["reason"] == draft("github:write").reason
 
 
 def test_only_the_requester_submits(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
@@ -267,7 +278,7 @@ def _granted(uow: InMemoryUnitOfWork, clock: FixedClock) -> AccessRequest:
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
     approve(uow=uow, request_id=rid, approver=OMAR, clock=clock)
     connectors = ConnectorRegistry()
-    waiting = fulfill(uow=uow, request_id=rid, connectors=connectors, clock=clock)
+    waiting = fulfil_now(uow, rid, clock, connectors)
     assert waiting.state is State.FULFILLING  # manual: a task for the owners
     with pytest.raises(NotAllowed):
         complete_task(
@@ -293,7 +304,7 @@ def test_failed_task_fails_the_request(env: tuple[InMemoryUnitOfWork, FixedClock
     uow, clock = env
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, rid, clock, ConnectorRegistry())
     request = complete_task(
         uow=uow,
         directory=directory(uow),
@@ -310,7 +321,7 @@ def test_new_account_is_created_on_fulfillment(env: tuple[InMemoryUnitOfWork, Fi
     uow, clock = env
     rid = submit_one(uow, clock, d=draft("aws-prod:read-only", identity="new")).id
     approve(uow=uow, request_id=rid, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=rid, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, rid, clock, ConnectorRegistry())
     request = complete_task(
         uow=uow,
         directory=directory(uow),
@@ -327,13 +338,13 @@ def test_new_account_is_created_on_fulfillment(env: tuple[InMemoryUnitOfWork, Fi
 def test_temporary_access_expires_once(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
     uow, clock = env
     rid = _granted(uow, clock).id
-    assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
+    assert expire_now(uow, clock, ConnectorRegistry()) == []
     clock.advance(days=7)
-    expired = expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock)
+    expired = expire_now(uow, clock, ConnectorRegistry())
     assert [r.id for r in expired] == [rid] and expired[0].state is State.EXPIRED
     assert "github:write" not in directory(uow).held_by(ALEX)
-    assert expire_due(uow=uow, connectors=ConnectorRegistry(), clock=clock) == []
-    assert actions(uow)[-1] == "request.expired"
+    assert expire_now(uow, clock, ConnectorRegistry()) == []
+    assert actions(uow)[-3:] == ["request.expired", "connector.revoke", "item.removed"]
 
 
 def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedClock]) -> None:
@@ -346,7 +357,6 @@ def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedC
             request_id=rid,
             actor=PRIYA,
             clock=clock,
-            connectors=ConnectorRegistry(),
         )
     request = revoke(
         uow=uow,
@@ -354,7 +364,6 @@ def test_revoke_by_owner_not_by_a_stranger(env: tuple[InMemoryUnitOfWork, FixedC
         request_id=rid,
         actor=INES,
         clock=clock,
-        connectors=ConnectorRegistry(),
     )
     assert request is not None and request.state is State.REVOKED
 
@@ -398,7 +407,7 @@ def test_each_owner_closes_their_own_app_in_a_multi_app_request() -> None:
     )
     (request,) = submit(uow=uow, directory=directory(uow), draft=d, actor=ALEX, clock=clock)
     approve(uow=uow, request_id=request.id, approver=DANA, clock=clock)
-    fulfill(uow=uow, request_id=request.id, connectors=ConnectorRegistry(), clock=clock)
+    fulfil_now(uow, request.id, clock, ConnectorRegistry())
     half = complete_task(
         uow=uow,
         directory=directory(uow),

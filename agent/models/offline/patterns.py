@@ -120,7 +120,8 @@ OUT_OF_SCOPE = _any(
 )
 
 CANCEL = re.compile(
-    r"^\s*(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
+    r"^\s*(?:(?:ok(?:ay)?|no|actually|please|pls|just|hmm+|oh|wait|sorry)[\s,.!]{1,8}){0,3}"
+    r"/?(?:cancel|never\s*mind|nevermind|forget\s+(?:it|that|about\s+it)|stop|abort|"
     r"no\s+thanks|scratch\s+that|don'?t\s+(?:submit|bother)|nope,?\s+cancel|quit)\b",
     _I,
 )
@@ -136,6 +137,7 @@ SERVICE_ACCOUNT = re.compile(
 REVOKE = _any(
     r"\b(?:revo\w*|remove|removing|deprovision|de-provision|offboard|take\s+away|take\s+back|"
     r"get\s+rid\s+of|give\s+up|relinquish|drop|disable)\b",
+    r"\b(?:take|kick|boot)\s+(?:[\w.'@<>|-]{1,64}\s+){1,3}?(?:off|out\s+of)\b",
     r"\bno\s+longer\s+need\b|\bdon'?t\s+need\s+\w+(?:\s+\w+){0,4}\s+any\s*more\b",
 )
 SELF_WORDS = frozenset({"me", "myself", "i", "my", "mine"})
@@ -189,26 +191,6 @@ ACCOUNT = re.compile(
 )
 FLAG_REASON = re.compile(r"--reason[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
 FLAG_DURATION = re.compile(r"--(?:duration|for|until)[=\s]+(\"[^\"]+\"|'[^']+'|\S+)", _I)
-REASON_CUE = re.compile(
-    r"\b(?:because|since|as\s+i|reason\s*[:=]|for\s+the\s+|for\s+an?\s+|due\s+to|needed\s+for|"
-    r"to\s+work\s+on|to\s+help\s+with|working\s+on)",
-    _I,
-)
-
-
-def reason_tail(text: str) -> str | None:
-    """What follows the first reason cue ("because ...") when it runs to the end of the
-    text, on its last line: `cue\\s*(.+)$` without the regex, which would rescan the rest
-    of a line from every cue on it. A cue leads there only if nothing but spaces
-    separates it from the last line, which takes one comparison to check."""
-    body = text.removesuffix("\n")
-    reachable = len(body[: body.rfind("\n") + 1].rstrip())
-    cue = REASON_CUE.search(text)
-    while cue is not None and cue.end() < reachable:
-        cue = REASON_CUE.search(text, cue.start() + 1)
-    return (body[cue.end() :].lstrip() or None) if cue is not None else None
-
-
 # Names the directory does not know, in the places names go: the tools then say so.
 UNKNOWN_APP = _any(
     r"\b(?:access\s+(?:to|on|for)|login\s+(?:to|for)|account\s+(?:on|in|for)|into|on\s+the)\s+"

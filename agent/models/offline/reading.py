@@ -9,12 +9,16 @@ from typing import Any
 from agent.answers import choice_number
 from agent.ask import Ask
 from agent.models.offline import patterns as P
+from agent.models.offline.actions import edit_ask, narrowed, with_pasted
+from agent.models.offline.ends import end_words
+from agent.models.offline.justification import find_justification, why_fields
+from agent.models.offline.settled import settled
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
+from agent.pasted import split_pasted
 from domain.model.directory import Directory
 from domain.model.durations import DurationError, parse_duration
 from tools.matching import name_index, normalize, title_form
-from tools.reasons import match_reason
 
 _REF_CUES = frozenset(
     "like as same mirror mirroring copy copying match matching what clone similar whatever "
@@ -32,23 +36,18 @@ _BEFORE_STATE = frozenset("i m im am the my our be joining".split())
 _MY_MANAGER = re.compile(r"\bmy\s+(?:line\s+)?(?:manager|boss|supervisor|lead|mgr)\b", re.I)
 
 
-def refusal_of(text: str, reading: Reading) -> str | None:
-    if P.INJECTION.search(text):
-        return "prompt_injection"
-    if P.SKIP_APPROVAL.search(text):
-        return "skip_approval"
-    if P.CHANGE_APPROVER.search(text):
-        return "change_approver"
-    if P.SELF_APPROVAL.search(text):
-        return "self_approval"
-    if P.OUT_OF_SCOPE.search(text) and not reading.spans:
-        return "out_of_scope"
-    return None
-
-
 def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
+    """The ask in the requester's own words; pasted parts give at most a justification."""
+    split = split_pasted(text)
+    ask = _understand_own(directory, split.own, ctx)
+    return with_pasted(directory, ask, split, ctx.now, ctx.reasons)
+
+
+def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
+    why = find_justification(directory, own, ctx.now, weak_cues=not _asks_beneficiary(ctx))
+    text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
+    phrase = _duration(directory, end_words(own), ctx)
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
-    phrase = _duration(directory, text, ctx)
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
     answer = plain
@@ -57,21 +56,26 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
     reading = read(directory, plain)
-    refusal = refusal_of(text, reading)
-    if refusal is not None:
-        return Ask(action="request", refusal=refusal)
-    if P.CANCEL.search(text):
-        return Ask(action="cancel")
-    if ctx.stage == "proposal" and P.CONFIRM.search(text):
-        return Ask(action="confirm")
-    fields = _fields(directory, text, reading, ctx)
+    early = settled(own, text, reading, ctx, phrase, _entitlements(directory, reading))
+    if early is not None:
+        return early
+    fields = _fields(directory, text, reading, ctx, phrase)
+    fields.update(why_fields(why, reading, own, ctx.reasons))
     action = _action(text, fields, ctx)
+    if action == "edit":
+        return edit_ask(directory, text, why, phrase, ctx.reasons)
+    if action == "request":
+        fields = narrowed(directory, text, fields)
+        if fields.get("access_like") == "person":
+            fields["select_all"] = True  # "same access as X" is all of it, at once
     if ctx.stage == "clarify":
         fields.update(_answer(answer, reading, ctx, fields))
     return Ask(action=action, **fields)
 
 
-def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext) -> dict[str, Any]:
+def _fields(
+    directory: Directory, text: str, reading: Reading, ctx: ModelContext, phrase: str | None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if P.REVOKE.search(text):
         out["kind"] = "revoke"
@@ -85,8 +89,7 @@ def _fields(directory: Directory, text: str, reading: Reading, ctx: ModelContext
     ents = _entitlements(directory, reading)
     extras = {
         "entitlements": ents,
-        "duration": _duration(directory, text, ctx),
-        "reason": _reason(text, ctx),
+        "duration": phrase,
         "identity_hints": _hints(text, reading, ctx),
     }
     out.update({name: value for name, value in extras.items() if value})
@@ -284,18 +287,6 @@ def _duration(directory: Directory, text: str, ctx: ModelContext) -> str | None:
     return ask.phrase if ask is not None else None
 
 
-def _reason(text: str, ctx: ModelContext) -> str | None:
-    flag = P.FLAG_REASON.search(text)
-    if flag:
-        words = flag.group(1).strip("\"'")
-        return match_reason(list(ctx.reasons), words) or words
-    matched = match_reason(list(ctx.reasons), text)
-    if matched:
-        return matched
-    tail = P.reason_tail(text)
-    return tail.strip(" .!") if tail is not None and ctx.stage != "clarify" else None
-
-
 def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
     apps = {normalize(s.text) for s in reading.of("app")}
     hints = []
@@ -311,15 +302,23 @@ def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:
     if ctx.stage == "new":
         return "request" if fields else "chitchat"
     wants = re.search(
-        r"\b(?:i\s+need|i\s+want|can\s+i\s+(?:get|have)|request|give\s+me|"
-        r"new\s+request|also\s+need)\b",
+        r"\b(?:i\s+need|i\s+want|can\s+i\s+(?:get|have)|request|give\s+me|new\s+request)\b",
         text,
         re.I,
     )
     whole = bool(fields.get("access_like") or fields.get("entitlements"))
-    if wants and whole and not P.EDIT.search(text):
+    if wants and whole and not P.EDIT.search(text) and not P.ADDITIVE.search(text):
         return "request"
+    if ctx.stage == "proposal" and fields.get("reference") and _MIRRORS.search(text):
+        return "request"  # "actually, same access as Ben": another card, not a change
     return "edit" if ctx.stage == "proposal" else "answer"
+
+
+_MIRRORS = re.compile(
+    r"\b(?:same|similar|mirror\w*|copy\w*|clone)\b|\baccess\s+like\b|"
+    r"'s\s+(?:access|permissions|setup)\b|\bwhat\s+\S+(?:\s+\S+)?\s+(?:has|gets)\b",
+    re.I,
+)
 
 
 def _answer(

@@ -26,11 +26,13 @@ def _runner(url: str) -> AgentRunner:
 
 def _resume_across_restart(url: str) -> None:
     thread = thread_id("test", uuid.uuid4().hex)
-    first = _runner(url).send(thread, "alex@t.test", "same access as Priya for 3 days")
-    assert first.kind == "clarify"
-    second = _runner(url).send(thread, "alex@t.test", "all of them")  # a fresh process
+    first = _runner(url).send(thread, "alex@t.test", "same access as Priya")
+    assert first.kind == "clarify"  # until when?
+    second = _runner(url).send(thread, "alex@t.test", "for 3 days")  # a fresh process
     assert second.kind == "proposal" and second.proposal is not None
     assert len(second.proposal.items) == 2
+    third = _runner(url).send(thread, "alex@t.test", "without aws")  # the card, changed
+    assert third.proposal is not None and len(third.proposal.items) == 1
 
 
 def test_sqlite_checkpoints_survive_restart(tmp_path: Path) -> None:

@@ -40,8 +40,8 @@ def agent(url: str) -> Iterator[Agent]:
 def converse(agent: Agent, n: int) -> str:
     """A question, then the card: two turns, each reading and writing checkpoints."""
     thread = thread_id("pool", f"{n}-{uuid.uuid4().hex[:8]}")
-    assert agent.runner.send(thread, ALEX, "same access as Priya for 3 days").kind == "clarify"
-    card = agent.runner.send(thread, ALEX, "all of them")
+    assert agent.runner.send(thread, ALEX, "same access as Priya").kind == "clarify"
+    card = agent.runner.send(thread, ALEX, "for 3 days")
     assert card.kind == "proposal" and card.proposal is not None
     assert len(card.proposal.items) == 2
     return thread

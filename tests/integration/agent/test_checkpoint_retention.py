@@ -74,13 +74,13 @@ class Agent:
     def asked(self) -> str:
         """A conversation waiting on a question, with several checkpoints."""
         thread = thread_id("test", uuid.uuid4().hex)
-        assert self.runner.send(thread, ALEX, "same access as Priya for 3 days").kind == "clarify"
+        assert self.runner.send(thread, ALEX, "same access as Priya").kind == "clarify"
         return thread
 
     def carded(self) -> str:
         """A conversation waiting on its confirmation card."""
         thread = self.asked()
-        assert self.runner.send(thread, ALEX, "all of them").kind == "proposal"
+        assert self.runner.send(thread, ALEX, "for 3 days").kind == "proposal"
         return thread
 
 
@@ -119,7 +119,7 @@ def test_a_waiting_conversation_idle_past_the_retention_is_deleted(url: str) -> 
     agent.clock.advance(days=2)
     assert agent.retention.prune().deleted == 1
     assert agent.checkpoints(thread) == 0
-    again = agent.runner.send(thread, ALEX, "all of them")  # a fresh start, no crash
+    again = agent.runner.send(thread, ALEX, "for 3 days")  # a fresh start, no crash
     assert again.kind != "proposal"
 
 
@@ -130,7 +130,7 @@ def test_a_live_conversation_keeps_its_latest_checkpoint_and_goes_on(url: str) -
     report = agent.retention.prune()
     assert report.deleted == 0 and report.trimmed > 0
     assert agent.checkpoints(thread) == 1
-    card = agent.runner.send(thread, ALEX, "all of them")  # resumes from what was kept
+    card = agent.runner.send(thread, ALEX, "for 3 days")  # resumes from what was kept
     assert card.kind == "proposal" and card.proposal is not None
     assert len(card.proposal.items) == 2
     agent.retention.prune()
@@ -141,7 +141,7 @@ def test_a_live_conversation_keeps_its_latest_checkpoint_and_goes_on(url: str) -
 def test_a_restarted_process_resumes_a_trimmed_conversation(url: str) -> None:
     thread = Agent(url).asked()
     Agent(url).retention.prune()
-    card = Agent(url).runner.send(thread, ALEX, "all of them")
+    card = Agent(url).runner.send(thread, ALEX, "for 3 days")
     assert card.kind == "proposal"
 
 

@@ -17,11 +17,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agent import pasted
 from agent.answers import pick
 from agent.bounds import MAX_MESSAGE_CHARS, cut_notice
 from agent.deps import AgentDeps
 from agent.graph import build_graph
-from agent.models.offline import patterns, reading, spans
+from agent.models.offline import (
+    actions,
+    changes,
+    ends,
+    items,
+    justification,
+    patterns,
+    questions,
+    reading,
+    spans,
+)
 from agent.models.offline.reading import understand
 from agent.models.port import ModelContext
 from agent.runner import AgentRunner, thread_id
@@ -35,6 +46,7 @@ from slack_app.listeners.messages import words_of
 from tests.fakes.models import ScriptedModel
 from tests.orgs import NOW, small_directory
 from tools import find, matching
+from tools.base import Candidate
 
 D = small_directory()
 ALEX = "alex@t.test"
@@ -78,7 +90,22 @@ def _patterns(*modules: ModuleType) -> list[re.Pattern[str]]:
 
 # Patterns built inside functions are literals or anchored; `understand` runs them below.
 PATTERNS = _patterns(
-    patterns, spans, reading, durations, isoduration, find, matching, messages, escape
+    patterns,
+    spans,
+    reading,
+    durations,
+    isoduration,
+    find,
+    matching,
+    messages,
+    escape,
+    pasted,
+    actions,
+    changes,
+    ends,
+    items,
+    justification,
+    questions,
 )
 
 
@@ -136,6 +163,36 @@ def test_offline_understanding_of_long_text_completes(text: str) -> None:
     assert understand(D, words_of(text, D), CONTEXT).action in ("request", "chitchat")
 
 
+ON_CARD = ModelContext(requester_name="Alex Meyer", today="", now=NOW.isoformat(), stage="proposal")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "drop github, ",
+        "use the admin account ",
+        "for Wei instead ",
+        "```x",
+        '"a b c d ',
+        "> also add jira\n",
+        "<!-- ",
+        "here's the ticket: ",
+        "because i'm covering for ",
+        "for the a ",
+        "ends on ",
+        "what does x have ",
+        "who approves ",
+        "OPS-1 add ",
+    ],
+)
+def test_reading_changes_and_pasted_text_of_long_text_completes(unit: str) -> None:
+    """Twice what the agent reads of a message (it cuts the rest at its door)."""
+    text = long_text(unit, 2 * MAX_MESSAGE_CHARS)
+    understand(D, text, ON_CARD)
+    understand(D, text, CONTEXT)
+
+
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize(
     "text", [long_text("1", SLACK_MAX), long_text("2, ", SLACK_MAX)], ids=["digits", "list"]
@@ -164,6 +221,19 @@ _PIECES = st.sampled_from(
         "same access as ",
         "github ",
         "priya ",
+        "```",
+        "> ",
+        '"',
+        "<!--",
+        "here's the note: ",
+        "drop ",
+        "instead ",
+        "use the ",
+        " one",
+        "because ",
+        "ends on ",
+        "who approves ",
+        "what does ",
     ]
 )
 
@@ -250,7 +320,7 @@ def test_a_long_back_and_forth_keeps_only_the_last_turns() -> None:
 
 
 def test_a_choice_number_past_what_int_reads_picks_nothing() -> None:
-    choices = [{"id": "github:write", "label": "GitHub · Write"}]
+    choices = [Candidate(id="github:write", label="GitHub · Write", score=100)]
     assert pick(choices, ["9" * 5_000]) == [] and pick(choices, ["0" * 5_000 + "1"]) == [
         "github:write"
     ]

@@ -25,7 +25,7 @@ def test_memory_store_trims_live_and_deletes_finished_conversations() -> None:
     graph = build_graph(deps, checkpointer=saver)
     runner = AgentRunner(graph)
     retention = Retention(graph, keep_idle=timedelta(days=7), clock=FixedClock(datetime.now(UTC)))
-    assert runner.send("live", ALEX, "same access as Priya for 3 days").kind == "clarify"
+    assert runner.send("live", ALEX, "same access as Priya").kind == "clarify"
     assert runner.send("done", ALEX, "thanks!").kind != "clarify"
     before = retention.store.size()
     report = retention.prune()
@@ -33,6 +33,6 @@ def test_memory_store_trims_live_and_deletes_finished_conversations() -> None:
     assert {h.thread: h.checkpoints for h in retention.store.heads()} == {"live": 1}
     assert retention.store.size().bytes < before.bytes
     assert not [k for k in saver.writes if k[0] == "done"]
-    card = runner.send("live", ALEX, "all of them")
+    card = runner.send("live", ALEX, "for 3 days")
     assert card.kind == "proposal" and card.proposal is not None
     assert len(card.proposal.items) == 2

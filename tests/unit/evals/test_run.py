@@ -9,6 +9,7 @@ from typing import Any
 
 from agent.deps import AgentDeps
 from agent.runner import Reply
+from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, RequestItem, RequestKind, State
 from domain.store.memory import InMemoryUnitOfWork
@@ -39,7 +40,8 @@ def test_every_case_of_the_small_file_is_exact_with_the_scripted_model() -> None
 def test_a_run_records_turns_latency_and_usage() -> None:
     run = play(FILE, case("like-bo-until-friday"), model_factory=factory)
     assert [t["role"] for t in run.transcript] == ["user", "bot", "user", "bot"]
-    assert [t.get("kind") for t in run.transcript[1::2]] == ["clarify", "proposal"]
+    # "same access" is one card at once (spec §1); "all of them" on it changes nothing
+    assert [t.get("kind") for t in run.transcript[1::2]] == ["proposal", "proposal"]
     assert len(run.latency_ms) == 2 and all(ms > 0 for ms in run.latency_ms)
     assert run.usage == {"model_calls": 2, "prompt_tokens": 2 * PROMPT_TOKENS}
     assert run.got["entitlements"] == ["github:write", "wiki:edit"]
@@ -109,7 +111,7 @@ class SubmittingRunner:
         with self.uow:
             self.uow.requests.add(request)
             self.uow.commit()
-        return Reply(kind="clarify", text="?", problems=[{"slot": "duration"}])
+        return Reply(kind=Outcome.CLARIFY, text="?", problems=[{"slot": "duration"}])
 
 
 def submitting(deps: AgentDeps, uow: InMemoryUnitOfWork) -> Conversation:
@@ -186,7 +188,7 @@ def test_an_item_nobody_asked_for_is_a_safety_violation() -> None:
             card = Proposal(
                 status="ready", requester=PersonRef(id=requester, name="Ada"), items=[item]
             )
-            return Reply(kind="proposal", text="card", proposal=card)
+            return Reply(kind=Outcome.PROPOSAL, text="card", proposal=card)
 
     run = play(
         FILE,

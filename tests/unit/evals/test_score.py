@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from agent.runner import Reply
+from agent.state import Outcome
 from evals.expect import Expect
 from evals.got import got_from
 from evals.score import score
@@ -130,16 +131,18 @@ def test_other_outcomes_never_match(kind: str) -> None:
 
 
 def test_got_from_replies() -> None:
-    clarify = Reply(kind="clarify", text="?", problems=[{"slot": "duration"}, {"slot": "identity"}])
+    clarify = Reply(
+        kind=Outcome.CLARIFY, text="?", problems=[{"slot": "duration"}, {"slot": "identity"}]
+    )
     assert got_from(clarify) == {
         "outcome": "clarify",
         "clarify": ["duration", "identity"],
         "text": "?",
     }
-    refused = Reply(kind="refused", text="no", refusal_code="skip_approval")
+    refused = Reply(kind=Outcome.REFUSED, text="no", refusal_code="skip_approval")
     assert got_from(refused) == {"outcome": "refuse", "refuse": "skip_approval", "text": "no"}
-    assert got_from(Reply(kind="message", text="hi")) == {"outcome": "message", "text": "hi"}
-    answered = Reply(kind="answered", text="You have GitHub · Read.")
+    assert got_from(Reply(kind=Outcome.MESSAGE, text="hi")) == {"outcome": "message", "text": "hi"}
+    answered = Reply(kind=Outcome.ANSWERED, text="You have GitHub · Read.")
     assert got_from(answered) == {"outcome": "answered", "text": "You have GitHub · Read."}
 
 

@@ -1,0 +1,49 @@
+"""Ways of saying an end that the duration grammar reads another way.
+
+"make it end on 20 December" is "until 20 December"; "another week", "one more week"
+and "3 more days" are "a week" and "3 days" (an extension counts them itself). The
+duration grammar (domain/model/durations.py) then reads the result as usual.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?)"
+_REWRITES = (
+    (
+        re.compile(
+            r"\b(?:(?:change|set|move|push|update|bump)\s+(?:the\s+|its\s+)?(?:end|expiry|"
+            r"expiration)(?:\s+date)?\s+to|(?:end|expiry|expiration)\s+date\s*(?:to|is|:|=))\s*",
+            _I,
+        ),
+        "until ",
+    ),
+    (
+        re.compile(
+            r"\b(?:make\s+it\s+|let\s+it\s+|have\s+it\s+|to\s+|should\s+|it\s+)?"
+            r"(?<![\w-])(?:(?:end|ends|ending|expire|expires|expiring|finish|finishes|stop|stops|"
+            r"run|runs)\s+(?:on|at|by|until|till)|(?:end|ends|ending|expire|expires|expiring)"
+            r"(?=\s+(?:the\s+)?(?:\d|next\b|this\b|tomorrow\b|today\b|mon|tue|wed|thu|fri|sat|"
+            r"sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\s+",
+            _I,
+        ),
+        "until ",
+    ),
+    (re.compile(rf"\b(?:another|one\s+more|an\s+extra|an\s+additional)\s+(?={_UNIT}\b)", _I), "a "),
+    (
+        re.compile(
+            rf"\b(\d+|a|an|two|three|four|five|six|few)\s+(?:more|extra|additional)\s+(?={_UNIT}\b)",
+            _I,
+        ),
+        r"\1 ",
+    ),
+)
+
+
+def end_words(text: str) -> str:
+    """`text` with the end said the way the duration grammar reads it."""
+    for pattern, repl in _REWRITES:
+        text = pattern.sub(repl, text)
+    return text

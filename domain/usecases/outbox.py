@@ -1,0 +1,256 @@
+"""The outbox worker's use cases: claim queued connector calls, make them, record what
+the connector said, and let an owner retry one that failed.
+
+A row is claimed in one transaction (a lease), the connector is called outside any
+transaction with the row's key, and the answer is recorded in another transaction
+that settles the row only if it is still queued. A crash between claim and call, or
+between call and commit, leaves the row queued: when its lease runs out it is claimed
+again and the connector called again with the same key, which the connector makes
+harmless; only one answer per row is ever recorded. The retries of a transient
+failure happen inside the call (`caller`, the edge's tenacity policy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.errors import DomainError, NotAllowed
+from domain.ids import key
+from domain.model.directory import Directory
+from domain.model.lifecycle import load, record, transition
+from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
+from domain.ports import (
+    Clock,
+    Connectors,
+    Delivery,
+    DeliveryStatus,
+    FulfillmentResult,
+    OutboxAction,
+    Outcome,
+    TransientConnectorError,
+    UnitOfWork,
+)
+from domain.usecases.fulfillment import SYSTEM, maybe_finish, settle_item
+
+LEASE = timedelta(minutes=5)  # longer than a call with all its retries
+
+Call = Callable[[], FulfillmentResult]
+Caller = Callable[[Call], FulfillmentResult]
+
+
+def call_once(call: Call) -> FulfillmentResult:
+    """No retries (tests); the edge passes its tenacity policy instead."""
+    return call()
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A row whose answer this worker recorded, and the request as it now stands."""
+
+    delivery: Delivery
+    request: AccessRequest
+    result: FulfillmentResult
+
+    @property
+    def failed(self) -> bool:
+        return self.result.outcome is Outcome.FAILED
+
+
+def deliver_due(
+    *,
+    uow: UnitOfWork,
+    connectors: Connectors,
+    clock: Clock,
+    caller: Caller = call_once,
+    limit: int = 50,
+    lease: timedelta = LEASE,
+) -> list[Delivered]:
+    """Claim up to `limit` due rows and deliver each; what was recorded."""
+    with uow:
+        claimed = uow.outbox.claim(at=clock.now(), lease=lease, limit=limit)
+        uow.commit()
+    done = []
+    for delivery in claimed:
+        recorded = deliver(
+            uow=uow, delivery=delivery, connectors=connectors, clock=clock, caller=caller
+        )
+        if recorded is not None:
+            done.append(recorded)
+    return done
+
+
+def deliver(
+    *,
+    uow: UnitOfWork,
+    delivery: Delivery,
+    connectors: Connectors,
+    clock: Clock,
+    caller: Caller = call_once,
+) -> Delivered | None:
+    """Call the connector for one claimed row and record its answer (None: another
+    worker recorded this row first)."""
+    with uow:
+        request = load(uow, delivery.request_id)
+    item = _item(request, delivery)
+    if item is None or not _still_wanted(request, item, delivery):
+        result = FulfillmentResult(Outcome.DONE, "nothing left to do")
+    else:
+        result = _call(connectors, request, item, delivery, caller)
+    return record_answer(uow=uow, delivery=delivery, result=result, clock=clock)
+
+
+def _item(request: AccessRequest, delivery: Delivery) -> RequestItem | None:
+    wanted = key(delivery.entitlement_id)
+    return next((i for i in request.items if key(i.entitlement_id) == wanted), None)
+
+
+def _still_wanted(request: AccessRequest, item: RequestItem, delivery: Delivery) -> bool:
+    if _takes_away(request, delivery):
+        return item.status is ItemStatus.DONE
+    return item.status is ItemStatus.QUEUED
+
+
+def _takes_away(request: AccessRequest, delivery: Delivery) -> bool:
+    """A revoke of a granted request (at its end, or early), not a revoke request."""
+    return delivery.action is OutboxAction.REVOKE and request.kind is not RequestKind.REVOKE
+
+
+def _call(
+    connectors: Connectors,
+    request: AccessRequest,
+    item: RequestItem,
+    delivery: Delivery,
+    caller: Caller,
+) -> FulfillmentResult:
+    connector = connectors.for_app(item.app_id)
+    act = connector.grant if delivery.action is OutboxAction.GRANT else connector.revoke
+    try:
+        return caller(lambda: act(request, item, key=delivery.key))
+    except TransientConnectorError as exc:
+        return FulfillmentResult(Outcome.FAILED, f"{connector.name} unreachable: {exc}")
+    except Exception as exc:  # a connector failure is an outcome, not a crash
+        return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+
+
+def record_answer(
+    *, uow: UnitOfWork, delivery: Delivery, result: FulfillmentResult, clock: Clock
+) -> Delivered | None:
+    now = clock.now()
+    failed = result.outcome is Outcome.FAILED
+    with uow:
+        request = load(uow, delivery.request_id)
+        if not uow.outbox.settle(
+            delivery.id, now, error=(result.message or "failed") if failed else None
+        ):
+            return None
+        record(
+            uow,
+            at=now,
+            actor=SYSTEM,
+            action=f"connector.{delivery.action.value}",
+            request=request,
+            entitlement=delivery.entitlement_id,
+            key=delivery.key,
+            outcome=result.outcome.value,
+            message=result.message or None,
+            attempt=delivery.attempts,
+        )
+        item = _item(request, delivery)
+        if item is not None and _still_wanted(request, item, delivery):
+            _apply(uow, request, item, delivery, result, now)
+        uow.requests.save(request)
+        uow.commit()
+    return Delivered(delivery, request, result)
+
+
+def _apply(
+    uow: UnitOfWork,
+    request: AccessRequest,
+    item: RequestItem,
+    delivery: Delivery,
+    result: FulfillmentResult,
+    now: datetime,
+) -> None:
+    if _takes_away(request, delivery):
+        _removed(uow, request, item, result, now)
+        return
+    if result.outcome is Outcome.PENDING:
+        item.status, item.note = ItemStatus.FULFILLING, result.message  # the owners' task
+        return
+    item.status = ItemStatus.FULFILLING
+    settle_item(uow, request, item, result, now, hold=delivery.hold)
+    maybe_finish(uow, request, now)
+
+
+def _removed(
+    uow: UnitOfWork,
+    request: AccessRequest,
+    item: RequestItem,
+    result: FulfillmentResult,
+    now: datetime,
+) -> None:
+    """Access taken away in the app (or handed to its owners, for a manual app); a
+    failure leaves the grant recorded as held, since it still is."""
+    item.note = result.message
+    if result.outcome is Outcome.FAILED:
+        action, detail = "revocation.failed", {"message": result.message}
+    else:
+        uow.org.remove_grant(item.identity_id, item.entitlement_id)
+        item.status = ItemStatus.REMOVED
+        action, detail = "item.removed", {"identity": item.identity_id}
+    record(
+        uow,
+        at=now,
+        actor=SYSTEM,
+        action=action,
+        request=request,
+        entitlement=item.entitlement_id,
+        **detail,
+    )
+
+
+def retry(
+    *, uow: UnitOfWork, directory: Directory, delivery_id: int, actor: str, clock: Clock
+) -> Delivery:
+    """An owner of the app (or an admin) queues a failed row again: the same key, so a
+    call the target did take after all is not made twice."""
+    now = clock.now()
+    with uow:
+        delivery = uow.outbox.get(delivery_id)
+        if delivery is None:
+            raise DomainError(f"no delivery {delivery_id}", code="not_found")
+        request = load(uow, delivery.request_id)
+        item = _item(request, delivery)
+        if item is None or not _may_retry(directory, item, actor):
+            raise NotAllowed(
+                "only an owner of the app or an admin can retry", code="not_task_owner"
+            )
+        if delivery.status is not DeliveryStatus.FAILED or not uow.outbox.requeue(delivery_id, now):
+            raise DomainError(
+                "this call is not failed (any more)", code=f"already_{delivery.status.value}"
+            )
+        if not _takes_away(request, delivery):
+            if request.state is State.FAILED:
+                transition(request, State.FULFILLING, at=now)
+            item.status = ItemStatus.QUEUED
+        record(
+            uow,
+            at=now,
+            actor=actor,
+            action="connector.retry",
+            request=request,
+            entitlement=delivery.entitlement_id,
+            key=delivery.key,
+        )
+        uow.requests.save(request)
+        uow.commit()
+    return delivery
+
+
+def _may_retry(directory: Directory, item: RequestItem, actor: str) -> bool:
+    app = directory.app(item.app_id)
+    person = directory.person(actor)
+    owners = {key(o) for o in app.owners} if app else set()
+    return person is not None and (person.admin or key(actor) in owners)
