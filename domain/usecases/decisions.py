@@ -21,7 +21,7 @@ from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
 from domain.model.foureyes import decides
 from domain.model.lifecycle import load, record, transition
-from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
+from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, State, StepStatus
 from domain.ports import Clock, UnitOfWork
 
 
@@ -113,14 +113,7 @@ def _decide(
         if not steps:
             _refuse(uow, request, approver, now, four_eyes=True)
         _apply_changes(request, changes, now)
-        for decided in steps:
-            decided.status = StepStatus.APPROVED if approved else StepStatus.REJECTED
-            decided.decided_by, decided.decided_at, decided.comment = approver, now, comment
-        request.updated_at = now
-        if not approved:
-            transition(request, State.REJECTED, at=now)
-        elif request.current_step is None:
-            transition(request, State.APPROVED, at=now)
+        _mark(request, steps, approver, now, approved=approved, comment=comment)
         uow.requests.save(request)
         action = "step.approved" if approved else "step.rejected"
         for decided in steps:
@@ -145,6 +138,26 @@ def _decide(
             )
         uow.commit()
     return request
+
+
+def _mark(
+    request: AccessRequest,
+    steps: list[ApprovalStep],
+    approver: str,
+    now: datetime,
+    *,
+    approved: bool,
+    comment: str,
+) -> None:
+    """The decided steps, and the request's state once nothing is left to decide."""
+    for step in steps:
+        step.status = StepStatus.APPROVED if approved else StepStatus.REJECTED
+        step.decided_by, step.decided_at, step.comment = approver, now, comment
+    request.updated_at = now
+    if not approved:
+        transition(request, State.REJECTED, at=now)
+    elif request.current_step is None:
+        transition(request, State.APPROVED, at=now)
 
 
 def _refuse(
