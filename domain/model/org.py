@@ -39,11 +39,37 @@ class IdentityKind(StrEnum):
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+class FourEyes(StrEnum):
+    """Which requests need two distinct deciders, neither the requester."""
+
+    PRIVILEGED = "privileged"  # requests with a privileged item (the default)
+    ALL = "all"
+    OFF = "off"
+
+
+class Reminders(_Model):
+    """When an unanswered step is chased: ISO-8601 durations counted in business days
+    (Monday to Friday in the org's time zone)."""
+
+    after: NonEmpty = "P1D"
+    escalate_after: NonEmpty = "P3D"
+
+
 class OrgSettings(_Model):
     name: NonEmpty
     timezone: NonEmpty = "UTC"
     reasons: list[NonEmpty] = Field(default_factory=lambda: ["Other"])
     max_duration: str | None = None
+    # None: the default (left out of an export, so older files round-trip unchanged)
+    reminders: Reminders | None = None
+    four_eyes: FourEyes | None = None
+    alerts_channel: str | None = None
+
+    @field_validator("four_eyes", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """YAML reads a bare `off` as false: that is the setting "off"."""
+        return FourEyes.OFF if value is False else value
 
 
 class Person(_Model):

@@ -36,6 +36,9 @@ org_settings = Table(
     Column("timezone", String(64), nullable=False),
     Column("reasons", Json, nullable=False),
     Column("max_duration", String(64)),
+    Column("reminders", Json),
+    Column("four_eyes", String(16)),
+    Column("alerts_channel", String(64)),
     Column("version", Integer, nullable=False, server_default="0"),
 )
 
