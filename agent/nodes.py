@@ -16,7 +16,7 @@ from agent.errands import answered, withdrawal
 from agent.grounding import grounded
 from agent.merge import STARTS, merge
 from agent.models.port import ModelContext, Turn
-from agent.phrasing import HELP, question_text, refusal_text
+from agent.phrasing import HELP, refusal_text
 from agent.resolving import resolved
 from agent.state import (
     MAX_TURNS,
@@ -108,7 +108,8 @@ class Nodes:
             requester_name=person.name if person else "",
             today=f"{now:%A} {now.date().isoformat()}",
             reasons=tuple(directory.reasons),
-            pending_question=question_text(problems) if problems else None,
+            # the question's words; its choices go once, in `choices`
+            pending_question="\n".join(p.message for p in problems) or None,
             pending_slots=tuple(p.slot or "" for p in problems),
             choices=tuple(c.label for p in problems[:1] for c in p.choices),
             stage=conv.stage.value,
