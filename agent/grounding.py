@@ -125,10 +125,11 @@ class Grounder:
 def grounded(directory: Directory, conv: Conversation, ask: Ask) -> tuple[Ask, str | None]:
     """`ask` naming only what the conversation's user said or its bot offered, and the
     notice saying what was left out (None when nothing was)."""
-    said = sources(directory, _user_texts(conv), offered=_offered(directory, conv))
+    texts, offered = _user_texts(conv), _offered(directory, conv)
     card = conv.proposal.items if conv.proposal and conv.proposal.status == "ready" else []
     shown = [f"{i.label} {i.app_name} {i.entitlement_id}" for i in card]
-    on_card = Sources(said.words | sources(directory, [], offered=shown).words)
+    said = sources(directory, texts, offered=offered)
+    on_card = sources(directory, texts, offered=[*offered, *shown])
     grounder = Grounder(directory, said, on_card, len(card))
     kept = grounder.ask(ask)
     if not grounder.dropped:

@@ -11,7 +11,6 @@ typed: the model picking one of them is a guess, and the tools ask instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
@@ -23,36 +22,46 @@ from tools.find import match_person
 from tools.matching import loose
 
 
-@dataclass(frozen=True)
 class Sources:
-    """Words (normalised, singular) a name may be grounded in."""
+    """Words (normalised, singular) a name may be grounded in: the words themselves, and
+    only when one is not among them, the names of the things they name (a directory
+    lookup per text, done once)."""
 
-    words: frozenset[str]
+    def __init__(self, directory: Directory, texts: list[str]) -> None:
+        self._directory = directory
+        self._texts = list(dict.fromkeys(texts))
+        self.words = frozenset(w for t in self._texts for w in _words(t))
+        self._names: frozenset[str] | None = None
 
     def has(self, word: str) -> bool:
-        """`word` was said, or a near spelling of it ("gihtub" for "github")."""
-        if word in self.words:
+        """`word` was said, or a near spelling of it ("gihtub" for "github"), or it names
+        what the user named another way ("github" for "gh")."""
+        if _among(word, self.words):
             return True
-        if len(word) < 4 or word.isdigit():
-            return False
-        most = 1 if len(word) < 8 else 2
-        return any(
-            abs(len(w) - len(word)) <= most and OSA.distance(word, w, score_cutoff=most) <= most
-            for w in self.words
-            if len(w) >= 4
-        )
+        if self._names is None:
+            self._names = frozenset(
+                w for t in self._texts for w in _names_of_things(self._directory, t)
+            )
+        return _among(word, self._names)
 
 
 def sources(directory: Directory, texts: Iterable[str], *, offered: Iterable[str] = ()) -> Sources:
-    """The words of the user's own `texts` (pasted parts dropped) and of what the bot
-    `offered` (its question's choices, the open card's items), with every name of each
-    thing named there without doubt."""
-    own = [split_pasted(t).own for t in texts]
-    words: set[str] = set()
-    for text in [*own, *offered]:
-        words |= _words(text)
-        words |= _names_of_things(directory, text)
-    return Sources(frozenset(words))
+    """The user's own `texts` (pasted parts dropped) and what the bot `offered` (its
+    question's choices, the open card's items)."""
+    return Sources(directory, [*(split_pasted(t).own for t in texts), *offered])
+
+
+def _among(word: str, words: frozenset[str]) -> bool:
+    if word in words:
+        return True
+    if len(word) < 4 or word.isdigit():
+        return False
+    most = 1 if len(word) < 8 else 2
+    return any(
+        abs(len(w) - len(word)) <= most and OSA.distance(word, w, score_cutoff=most) <= most
+        for w in words
+        if len(w) >= 4
+    )
 
 
 def _words(text: str) -> set[str]:

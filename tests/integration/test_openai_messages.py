@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent.deps import AgentDeps
@@ -21,6 +22,7 @@ from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.orgdata.demo import load_demo_org
 from domain.ports import FixedClock
+from slack_app.settings import Settings
 from slack_app.testing.openai_server import FakeOpenAIServer, reply
 
 D = Directory(load_demo_org())
@@ -125,3 +127,10 @@ def test_names_out_through_the_graph_picks_the_offered_person(
     assert first not in sent(openai_server.requests[1])
     assert answered.proposal is not None and answered.proposal.access_like is not None
     assert answered.proposal.access_like.label == first
+
+
+def test_the_setting_reads_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_NAMES_OUT", "true")
+    assert Settings(_env_file=None).openai_names_out is True
+    monkeypatch.delenv("OPENAI_NAMES_OUT")
+    assert Settings(_env_file=None).openai_names_out is False
