@@ -13,9 +13,10 @@ from agent.ask import Ask
 from agent.deps import AgentDeps
 from agent.edits import changed_card, implied_changes, new_beneficiary, shown_again
 from agent.errands import answered, withdrawal
+from agent.grounding import grounded
 from agent.merge import STARTS, merge
 from agent.models.port import ModelContext, Turn
-from agent.phrasing import HELP, question_text, refusal_text
+from agent.phrasing import HELP, refusal_text
 from agent.resolving import resolved
 from agent.state import (
     MAX_TURNS,
@@ -45,18 +46,18 @@ class Nodes:
         understanding = self.deps.model.understand(
             [Turn(t.role, t.text) for t in conv.turns], self._model_context(conv)
         )
-        notice = understanding.notice
+        # whatever either backend names must have been said or offered (issue 12, item 4)
+        ask, left_out = grounded(self.deps.directory(), conv, understanding.ask)
+        # the model repeats its notice on every fallback turn; a conversation hears it once
+        said = [n for n in (understanding.notice, left_out) if n and n not in conv.notices]
         update: Update = {
             "usage": _add_usage(conv.usage, understanding.usage.model_dump()),
-            # the model repeats its notice on every fallback turn; a conversation hears it once
-            "notices": [*conv.notices, notice]
-            if notice and notice not in conv.notices
-            else conv.notices,
+            "notices": [*conv.notices, *said],
             "outcome": None,
             "changed": None,
             "withdraw": [],
         }
-        update.update(self._read(conv, understanding.ask))
+        update.update(self._read(conv, ask))
         return dump(update)
 
     def _read(self, conv: Conversation, ask: Ask) -> Update:
@@ -107,7 +108,8 @@ class Nodes:
             requester_name=person.name if person else "",
             today=f"{now:%A} {now.date().isoformat()}",
             reasons=tuple(directory.reasons),
-            pending_question=question_text(problems) if problems else None,
+            # the question's words; its choices go once, in `choices`
+            pending_question="\n".join(p.message for p in problems) or None,
             pending_slots=tuple(p.slot or "" for p in problems),
             choices=tuple(c.label for p in problems[:1] for c in p.choices),
             stage=conv.stage.value,

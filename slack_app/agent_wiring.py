@@ -34,6 +34,7 @@ def make_model(settings: Settings, runtime: Runtime) -> Model:
         max_reply_bytes=settings.openai_max_reply_bytes,
         cooldown=settings.openai_cooldown,
         max_retry_after=settings.openai_max_retry_after,
+        names_out=settings.openai_names_out,
     )
 
 

@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         description="Longest Retry-After (429) a turn waits for; a longer one falls back to "
         "the offline model at once and the endpoint is left alone that long.",
     )
+    openai_names_out: bool = Field(
+        default=False,
+        validation_alias="OPENAI_NAMES_OUT",
+        description="Keep names out of what goes to the model: the open question's choices "
+        'go as "option 1", "option 2", … (mapped back on the reply), and neither the '
+        "requester's name nor the question's wording is sent; only the user's own words are.",
+    )
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

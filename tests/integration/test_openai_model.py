@@ -88,13 +88,15 @@ def test_system_prompt_is_a_byte_identical_prefix(openai_server: FakeOpenAIServe
         pending_question="Which grants do you want?",
         pending_slots=("entitlements",),
         choices=("GitHub write", "AWS dev power-user"),
+        stage="clarify",
     )
     model.understand(
         [*ASKED, Turn("assistant", "Which grants?"), Turn("user", "the second one")], later
     )
     first, second = (r["messages"] for r in openai_server.requests)
     assert first[0] == second[0] == {"role": "system", "content": load_prompt("understand").text}
-    assert [m["role"] for m in second] == ["system", "user", "assistant", "user", "system"]
+    # a question is open: the earlier user message goes too, the bot's reply never does
+    assert [m["role"] for m in second] == ["system", "user", "user", "system"]
     context = json.loads(second[-1]["content"].split("\n", 1)[1])
     assert context["requester"] == "Sam Lee" and context["today"] == "Tuesday 2026-03-03"
     assert context["choices"] == ["1. GitHub write", "2. AWS dev power-user"]
