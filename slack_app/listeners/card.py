@@ -130,7 +130,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.action(Action.REASON_SELECT)
     @app.action(Action.CARD_ITEMS)
     @app.action(pattern(Action.PICK_APPROVER))
-    async def on_choice(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_card_input(ack: AsyncAck, body: dict[str, Any]) -> None:
         """Read from the card's state when Submit is clicked; on a replaced card, the
         change is where the person learns it was replaced."""
         await ack()
