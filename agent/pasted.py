@@ -23,9 +23,28 @@ _INTRO = re.compile(
     r"(?:\b(?:here(?:'s|s|\s+is|\s+are)|below\s+is|pasting|pasted|quoting|forwarding|copied|"
     r"copying|from|per)\b[^:\n]{0,40}?|^[^\S\n]*(?:the\s+|my\s+|his\s+|her\s+)?)"
     r"\b(?P<noun>ticket|doc|docs|document|note|notes|email|e-mail|message|msg|description|"
-    r"runbook|wiki|page|thread|comment|text|writeup|write-up|context|summary|jira|issue|slack)s?\b"
+    r"runbook|wiki|page|thread|comment|text|writeup|write-up|context|summary|jira|issue|slack|"
+    r"checklist|list|steps|form|excerpt|snippet|memo|plan|spec|log|logs|output|template)s?\b"
     r"[^:\n]{0,20}?(?:\bsays?\b)?[^\S\n]*:",
     re.IGNORECASE | re.MULTILINE,
+)
+# After the noun of an intro, "for Sam" still says who the ask is for; "from Omar", "by
+# the lead" only say where the pasted text came from.
+_FOR_WHOM = re.compile(r"\b(?:for|to|on\s+behalf\s+of)\b", re.IGNORECASE)
+# "the ticket says", "my lead wrote:" right before a pasted part: who said it, not the ask.
+_DOCS = (
+    r"ticket|doc|document|note|email|e-mail|message|msg|description|runbook|wiki|page|thread|"
+    r"comment|text|writeup|write-up|summary|jira|issue|checklist|form|memo|spec|log|logs"
+)
+_NOUNS = rf"{_DOCS}|lead|manager|boss|colleague|teammate|mentor"
+_SAYS = re.compile(
+    rf"\b(?:the|this|that|my|his|her|their|our|a|an)[^\S\n]+(?:\w+[^\S\n]+)?(?:{_NOUNS})"
+    r"[^\S\n]+(?:says?|said|reads?|wrote|writes|states?|stated|mentions?)[^\S\n]*[:,-]?[^\S\n]*$",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    rf"\b(?:this|that|the\s+(?:attached|below|following)|the\s+above)[^\S\n]+(?:{_DOCS})\b",
+    re.IGNORECASE,
 )
 # `--reason "..."`, `reason: "..."`: the requester's own value, quoted
 _FIELD_VALUE = re.compile(
@@ -38,10 +57,11 @@ _BLOCK_QUOTE = re.compile(r"^[^\S\n]*(?:>|&gt;)[^\n]*(?:\n|$)", re.MULTILINE)
 # Instructions: asks to the reader to grant, change or approve something, or to a model.
 _VERB = (
     r"(?:grant|give|add|provision|assign|set|make|enable|include|elevate|upgrade|remove|"
-    r"revoke|approve|ignore|disregard|change|extend|bypass|skip|put|create|allow|route|send)"
+    r"revoke|approve|ignore|disregard|change|extend|bypass|skip|put|create|allow|route|send|"
+    r"request|get)"
 )
 INSTRUCTION = re.compile(
-    rf"(?:^|[.!?;:\n]|\b(?:please|pls|also|kindly|and|then|must|should|need\s+to|needs\s+to|"
+    rf"(?:^|[.!?;:\n)*\u2022]|\s-|\b(?:please|pls|also|kindly|and|then|must|should|need\s+to|needs\s+to|"
     rf"make\s+sure\s+to|be\s+sure\s+to|remember\s+to|you\s+(?:will|shall|must|should)))"
     rf"[^\S\n]*(?:please[^\S\n]+|also[^\S\n]+)?{_VERB}\b"
     rf"|\b[a-z][a-z0-9]{{1,15}}-\d{{1,9}}\b:?[^\S\n]*{_VERB}\b"  # "OPS-1 add okta admin"
@@ -69,12 +89,26 @@ def split_pasted(text: str) -> Pasted:
     meta: list[tuple[int, int]] = []  # "here's the ticket" is no ask; "for Sam:" after it is
     if intro is not None and text[intro.end() :].strip():
         parts.append((intro.end(), len(text)))
-        meta.append((intro.start(), intro.end("noun")))
+        whom = _FOR_WHOM.search(text, intro.end("noun"), intro.end())
+        meta.append((intro.start(), whom.start() if whom else intro.end()))
     parts += _quoted(text)
     kept = _merge(parts)
+    meta += _sayers(text, kept)
+    if kept:  # "action this ticket for me": the pasted ticket, not Jira
+        meta += [(m.start(), m.end()) for m in _POINTER.finditer(text)]
     own = _blank(text, _merge(kept + meta))
     pasted = [p for s, e in kept if (p := _unwrap(text[s:e].strip()))]
     return Pasted(own=own, pasted=pasted, instructions=any(INSTRUCTION.search(p) for p in pasted))
+
+
+def _sayers(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "the ticket says" just before a pasted part: it names no app ("tickets" is Jira's)."""
+    found = []
+    for start, _ in parts:
+        said = _SAYS.search(text[max(0, start - 60) : start])
+        if said is not None:
+            found.append((max(0, start - 60) + said.start(), start))
+    return found
 
 
 def _delimited(text: str, opener: str, closer: str) -> list[tuple[int, int]]:

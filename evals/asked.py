@@ -21,7 +21,8 @@ An item on the final card was asked for when any of these holds:
   title's bundle) and that reference is named in the own words (a person by first name,
   last name or id; a role or title by its name or its initials ("SRE"); the requester's
   own title by "my title",
-  "my job", "my role"; the requester's manager by "my manager"); for a revoke card, a
+  "my job", "my role"; the requester's manager by "my manager"; the requester by "me",
+  "mine", "my access"); for a revoke card, a
   named beneficiary's own grants count the same way;
 - the bot offered it (or its app, or the reference it belongs to) as a choice in a
   question, and the user answered that question.
@@ -53,6 +54,9 @@ _PASTED_AFTER = re.compile(
 )
 _MY_OWN_TITLE = re.compile(r"\bmy\s+(?:job\s+)?(?:title|job|role|position)\b", re.I)
 _MY_MANAGER = re.compile(r"\bmy\s+(?:manager|boss|lead|team\s+lead)\b", re.I)
+_ME = re.compile(
+    r"\b(?:me|myself|mine|my\s+(?:own\s+)?(?:access|permissions|grants|setup))\b", re.I
+)
 
 
 def own_words(text: str) -> str:
@@ -211,6 +215,8 @@ def _names_ref(directory: Directory, convo: Conversation, like: dict[str, Any], 
     if kind == "person":
         if _names_person(directory, ref, w):
             return True
+        if key(ref) == key(convo.requester) and _said_mine(convo, _ME):
+            return True  # "Paul should have the same access as me"
         manager = directory.manager_of(convo.requester)
         return bool(manager and key(manager.id) == key(ref) and _said_mine(convo, _MY_MANAGER))
     if kind == "role":

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.connectors import ConnectorRegistry
+from domain.connectors import OrgConnectors
 from domain.model.directory import Directory
 from domain.orgdata.demo import load_demo_org
 from domain.orgdata.orgfile import read_org_file
-from domain.ports import Clock, SyncReport, SystemClock, UnitOfWork
+from domain.ports import Clock, Connectors, SyncReport, SystemClock, UnitOfWork
 from domain.store.engine import Engine, make_engine
 from domain.store.migrate import migrate
 from domain.store.orgsync import import_org
@@ -32,6 +32,7 @@ class DirectoryCache:
     """The org as a Directory, rebuilt only when the stored org's version moves."""
 
     uow_factory: Callable[[], UnitOfWork]
+    on_change: list[Callable[[Directory], None]] = field(default_factory=list)
     _version: int = -1
     _directory: Directory | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,6 +45,8 @@ class DirectoryCache:
                 if data is None:
                     raise RuntimeError("no org loaded: run `access-agent org import FILE`")
                 self._directory, self._version = Directory(data), version
+                for listener in self.on_change:
+                    listener(self._directory)
             return self._directory
 
 
@@ -52,7 +55,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     clock: Clock
-    connectors: ConnectorRegistry
+    connectors: Connectors
     directories: DirectoryCache
 
     def uow(self) -> UnitOfWork:
@@ -66,18 +69,35 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, load_org: bool = True
 ) -> Runtime:
     engine = make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    directories = DirectoryCache(lambda: SqlUnitOfWork(engine))
+    connectors = OrgConnectors(
+        settings.environ(), load=directories.get, clock=clock, timeout=settings.connector_timeout
+    )
+    directories.on_change.append(connectors.update)  # an import's new settings take effect
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        clock=clock or SystemClock(),
-        connectors=ConnectorRegistry(),
-        directories=DirectoryCache(lambda: SqlUnitOfWork(engine)),
+        clock=clock,
+        connectors=connectors,
+        directories=directories,
     )
     with start_up_lock(engine):
         migrate(engine)
         if load_org:
             ensure_org(runtime)
+    if load_org:
+        _prime(runtime)
     return runtime
+
+
+def _prime(runtime: Runtime) -> None:
+    """Build the connectors now, outside any transaction (connectors never read the store
+    while a use case holds one)."""
+    with runtime.uow() as uow:
+        if uow.org.version() == 0:
+            return
+    runtime.directory()
 
 
 def ensure_org(runtime: Runtime) -> SyncReport | None:

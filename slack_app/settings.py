@@ -9,9 +9,11 @@ in `.env`, which prometheus_client never reads).
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -182,8 +184,18 @@ class Settings(BaseSettings):
     alerts_channel: str | None = Field(
         default=None,
         validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
-        description="A Slack channel id for operational alerts (a connector that failed), "
-        "each posted once per cause and audited; unset, no alerts are posted.",
+        description="A Slack channel id for operational alerts (a connector that failed; "
+        "terminated people who still hold access after an org import), each posted once "
+        "per cause and audited; unset, no alerts are posted (leftover-access alerts fall "
+        "back to the org file's `alerts_channel`).",
+    )
+    connector_timeout: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        validation_alias="ACCESS_AGENT_CONNECTOR_TIMEOUT",
+        description="Seconds an LDAP, SCIM or webhook connector waits to connect and for "
+        "each answer; past it the call counts as a transient failure and is retried.",
     )
 
     max_message_chars: int = Field(
@@ -194,6 +206,15 @@ class Settings(BaseSettings):
         description="How many characters of one message the agent reads; the rest is "
         "cut before any parsing and the reply says so. Slack allows 40,000.",
     )
+
+    def environ(self) -> dict[str, str]:
+        """The variables the org file names for connector secrets: the process
+        environment over `.env` (as for every setting), read when connectors are built."""
+        env_file = self.model_config.get("env_file")
+        from_file = dotenv_values(env_file) if isinstance(env_file, str) else {}
+        merged = {k: v for k, v in from_file.items() if v is not None}
+        merged.update(os.environ)
+        return merged
 
     @property
     def lease(self) -> timedelta:

@@ -15,7 +15,10 @@ class ApproversInput(ToolModel):
 
 
 class Step(ToolModel):
-    rule: str = Field(description="manager | app_owner | group:NAME | person:ID")
+    rule: str = Field(
+        description="manager | app_owner | group:NAME | person:ID, or four_eyes: a second "
+        "approver added because privileged access needs two different people"
+    )
     approvers: list[str] = Field(description="Person ids; any one of them completes the step.")
     approver_names: list[str]
     note: str = ""
@@ -58,8 +61,10 @@ def route_for(ctx: ToolContext, beneficiary_id: str, entitlement_id: str) -> Rou
 
 def approvers(ctx: ToolContext, inp: ApproversInput) -> ApproversOutput:
     """Who would approve each grant, step by step, after the rule that nobody approves
-    their own request (such a step goes to that person's manager). A route with an
-    error means nobody may approve it: the request would be refused."""
+    their own request (such a step goes to that person's manager) and four eyes
+    (privileged access needs two different approvers: a route that comes down to one
+    person gets their manager added). A route with an error means nobody may approve
+    it: the request would be refused."""
     return ApproversOutput(
         routes=[route_for(ctx, inp.beneficiary_id, e) for e in inp.entitlement_ids]
     )

@@ -1,22 +1,25 @@
-"""Fulfillment connectors: how an approved grant is carried out in the target app."""
+"""Fulfillment connectors: how an approved grant is carried out in the target app.
+
+manual (a task for the app's owners), webhook, scim and ldap; `build_connectors` makes
+them from the org data's `fulfillment:` and `connector:` settings.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from domain.connectors.manual import ManualConnector
-from domain.ports import Connector
+from domain.connectors.registry import (
+    ConnectorIssue,
+    ConnectorRegistry,
+    OrgConnectors,
+    UnconfiguredConnector,
+    build_connectors,
+)
 
-
-@dataclass
-class ConnectorRegistry:
-    """Connector per app id; apps without an entry are fulfilled by hand (manual)."""
-
-    by_app: dict[str, Connector] = field(default_factory=dict)
-    default: Connector = field(default_factory=ManualConnector)
-
-    def for_app(self, app_id: str) -> Connector:
-        return self.by_app.get(app_id.casefold(), self.default)
-
-
-__all__ = ["ConnectorRegistry", "ManualConnector"]
+__all__ = [
+    "ConnectorIssue",
+    "ConnectorRegistry",
+    "ManualConnector",
+    "OrgConnectors",
+    "UnconfiguredConnector",
+    "build_connectors",
+]

@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 
 from domain.ids import key
 from domain.model.isoduration import IsoDuration, parse_iso_duration
-from domain.model.org import Application, Entitlement, Identity, OrgData, Person, Role
+from domain.model.org import (
+    Application,
+    Entitlement,
+    FourEyes,
+    Identity,
+    OrgData,
+    Person,
+    Reminders,
+    Role,
+)
 
 
 class Directory:
@@ -58,6 +67,14 @@ class Directory:
     @property
     def reasons(self) -> list[str]:
         return self.data.org.reasons
+
+    @property
+    def four_eyes(self) -> FourEyes:
+        return self.data.org.four_eyes or FourEyes.PRIVILEGED
+
+    @property
+    def reminders(self) -> Reminders:
+        return self.data.org.reminders or Reminders()
 
     @cached_property
     def entitlement_position(self) -> dict[str, int]:

@@ -39,11 +39,37 @@ class IdentityKind(StrEnum):
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+class FourEyes(StrEnum):
+    """Which requests need two distinct deciders, neither the requester."""
+
+    PRIVILEGED = "privileged"  # requests with a privileged item (the default)
+    ALL = "all"
+    OFF = "off"
+
+
+class Reminders(_Model):
+    """When an unanswered step is chased: ISO-8601 durations counted in business days
+    (Monday to Friday in the org's time zone)."""
+
+    after: NonEmpty = "P1D"
+    escalate_after: NonEmpty = "P3D"
+
+
 class OrgSettings(_Model):
     name: NonEmpty
     timezone: NonEmpty = "UTC"
     reasons: list[NonEmpty] = Field(default_factory=lambda: ["Other"])
     max_duration: str | None = None
+    # None: the default (left out of an export, so older files round-trip unchanged)
+    reminders: Reminders | None = None
+    four_eyes: FourEyes | None = None
+    alerts_channel: str | None = None
+
+    @field_validator("four_eyes", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """YAML reads a bare `off` as false: that is the setting "off"."""
+        return FourEyes.OFF if value is False else value
 
 
 class Person(_Model):
@@ -69,6 +95,32 @@ class Entitlement(_Model):
     privileged: bool = False
     max_duration: str | None = None
     approval: list[NonEmpty] | None = None
+    target: NonEmpty | None = None  # LDAP group DN, SCIM group id, webhook string; default: id
+
+    @property
+    def connector_target(self) -> str:
+        return self.target or self.id
+
+
+class ConnectorSettings(_Model):
+    """How an app's fulfilment kind reaches its target (docs/specs/org-data.md).
+
+    One model for every kind, so an unknown key is an error wherever it appears; which
+    keys a kind needs or allows is checked in `domain.orgdata.orgcheck`. Secrets are
+    only ever the NAMES of environment variables, read when the connectors are built."""
+
+    url: NonEmpty | None = None  # the endpoint itself, when it is no secret
+    url_env: NonEmpty | None = None  # or the env var holding it
+    secret_env: NonEmpty | None = None  # webhook: the HMAC-SHA256 signing secret
+    token_env: NonEmpty | None = None  # scim: the bearer token
+    bind_dn_env: NonEmpty | None = None  # ldap: who binds (unset: anonymous)
+    password_env: NonEmpty | None = None  # ldap: the bind password
+    people_base: NonEmpty | None = None  # ldap: where accounts live (uid=<username>,...)
+    member_attribute: NonEmpty | None = None  # ldap: member (default) | uniqueMember | memberUid
+
+    def env_names(self) -> list[str]:
+        names = (self.url_env, self.secret_env, self.token_env)
+        return [n for n in (*names, self.bind_dn_env, self.password_env) if n]
 
 
 class Application(_Model):
@@ -77,6 +129,7 @@ class Application(_Model):
     aliases: list[NonEmpty] = Field(default_factory=list)
     owners: list[NonEmpty] = Field(default_factory=list)
     fulfillment: Fulfillment = Fulfillment.MANUAL
+    connector: ConnectorSettings | None = None
     creates_accounts: bool | None = None
     max_duration: str | None = None
     requestable: bool = True

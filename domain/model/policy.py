@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from domain.errors import DomainError, NotAllowed
 from domain.ids import key
 from domain.model.directory import Directory
+from domain.model.foureyes import FOUR_EYES_RULE, needs_four_eyes, two_people_possible
 from domain.model.org import Person
+from domain.model.requests import AccessRequest
 
 
 class NoApprover(DomainError):
@@ -73,7 +75,33 @@ def approval_route(
         if not eligible:
             raise NoApprover(_empty_message(directory, rule, app.name, beneficiary_id))
         steps.append(RouteStep(rule=rule, approvers=tuple(eligible), note=note))
+    if needs_four_eyes(directory, [entitlement_id]):
+        steps = _four_eyes(directory, steps, excluded)
     return steps
+
+
+def _four_eyes(directory: Directory, steps: list[RouteStep], excluded: set[str]) -> list[RouteStep]:
+    """Make room for a second decider: where the route collapses onto one person, their
+    manager (the next eligible person up) is added; a lone step with several
+    approvers gets a second decision by another of them."""
+    if not steps or two_people_possible([s.approvers for s in steps]):
+        return steps
+    people = {key(a): a for s in steps for a in s.approvers}
+    if len(people) > 1:
+        note = "four eyes: a second approver of the same step"
+        return [*steps, RouteStep(rule=FOUR_EYES_RULE, approvers=steps[-1].approvers, note=note)]
+    only = directory.person(next(iter(people.values())))
+    manager = directory.manager_of(only.id) if only else None
+    while manager is not None and (key(manager.id) in excluded or not manager.active):
+        manager = directory.manager_of(manager.id)
+    name = only.name if only else next(iter(people.values()))
+    if manager is None:
+        raise NoApprover(
+            f"nobody can approve this: privileged access needs a second approver, and "
+            f"{name} has no manager who may approve it"
+        )
+    note = f"four eyes: {manager.name} approves too, as {name} approves every other step"
+    return [*steps, RouteStep(rule=FOUR_EYES_RULE, approvers=(manager.id,), note=note)]
 
 
 def _candidates(
@@ -147,3 +175,17 @@ def _owns_all(directory: Directory, person_id: str, app_ids: list[str] | None) -
     if app_ids is None:
         return bool(owned)
     return bool(app_ids) and all(key(a) in owned for a in app_ids)
+
+
+def fulfillers(directory: Directory, request: AccessRequest, app_id: str) -> list[str]:
+    """Who gets the manual task for an app's items: its active owners, never the
+    requester or the beneficiary (nobody carries out their own grant); when that leaves
+    nobody, the active admins who are neither."""
+    excluded = {key(request.requester), key(request.beneficiary)}
+    app = directory.app(app_id)
+    owners = [directory.person(o) for o in (app.owners if app else [])]
+    eligible = [p.id for p in owners if p is not None and p.active and key(p.id) not in excluded]
+    if eligible:
+        return eligible
+    admins = [p for p in directory.data.people if p.admin and p.active]
+    return [p.id for p in admins if key(p.id) not in excluded]

@@ -109,6 +109,9 @@ class AccessRequest(_Model):
     requested_end: datetime | None = None
     permanent_requested: bool = False
     capped: bool = False
+    four_eyes: bool = Field(
+        default=False, description="Needs two distinct deciders (fixed at submission)"
+    )
     reason: str
     comment: str = ""
     state: State = State.DRAFT

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.ids import key
 from domain.model.isoduration import parse_iso_duration
-from domain.model.org import OrgData
+from domain.model.org import OrgData, Reminders
+from domain.orgdata.connectorcheck import check_connector
 
 
 @dataclass
@@ -76,9 +77,28 @@ def _check_settings(data: OrgData, problems: list[str]) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f'org.timezone: unknown IANA time zone "{data.org.timezone}"')
     _check_duration(data.org.max_duration, "org.max_duration", problems)
+    if data.org.reminders is not None:
+        _check_reminders(data.org.reminders, problems)
     if not data.org.reasons:
         problems.append("org.reasons: at least one reason is needed")
     _check_unique(data.org.reasons, "org.reasons", "reason", problems)
+
+
+def _check_reminders(reminders: Reminders, problems: list[str]) -> None:
+    """Days and hours only (business days have no months), and escalation after reminding."""
+    lengths = []
+    for name in ("after", "escalate_after"):
+        path = f"org.reminders.{name}"
+        try:
+            parsed = parse_iso_duration(getattr(reminders, name))
+        except ValueError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        if parsed.months:
+            problems.append(f"{path}: use days or hours (business days), not months or years")
+        lengths.append(parsed.days * 86400 + parsed.seconds)
+    if len(lengths) == 2 and lengths[1] <= lengths[0]:
+        problems.append("org.reminders.escalate_after: must be longer than reminders.after")
 
 
 def _check_duration(value: str | None, path: str, problems: list[str]) -> None:
@@ -147,6 +167,7 @@ def _check_apps(data: OrgData, people: _Ids, groups: _Ids, problems: list[str]) 
         _check_unique(app.owners, f"{path}.owners", "owner", problems)
         _check_unique(app.aliases, f"{path}.aliases", "alias", problems)
         _check_duration(app.max_duration, f"{path}.max_duration", problems)
+        check_connector(app, path, problems)
         app.approval = _steps(app.approval, f"{path}.approval", people, groups, problems)
         for j, ent in enumerate(app.entitlements):
             epath = f"{path}.entitlements[{j}]"

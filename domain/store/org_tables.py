@@ -36,6 +36,9 @@ org_settings = Table(
     Column("timezone", String(64), nullable=False),
     Column("reasons", Json, nullable=False),
     Column("max_duration", String(64)),
+    Column("reminders", Json),
+    Column("four_eyes", String(16)),
+    Column("alerts_channel", String(64)),
     Column("version", Integer, nullable=False, server_default="0"),
 )
 
@@ -81,6 +84,7 @@ org_applications = Table(
     Column("aliases", Json, nullable=False),
     Column("owners", Json, nullable=False),
     Column("fulfillment", String(16), nullable=False),
+    Column("connector", Json),
     Column("creates_accounts", Boolean),
     Column("max_duration", String(64)),
     Column("requestable", Boolean, nullable=False),
@@ -100,6 +104,7 @@ org_entitlements = Table(
     Column("privileged", Boolean, nullable=False),
     Column("max_duration", String(64)),
     Column("approval", Json),
+    Column("target", TEXT),
     Index(None, "app_key"),
 )
 

@@ -37,6 +37,7 @@ requests = Table(
     Column("requested_end", UtcDateTime),
     Column("permanent_requested", Boolean, nullable=False),
     Column("capped", Boolean, nullable=False),
+    Column("four_eyes", Boolean, nullable=False, server_default="0"),
     Column("reason", TEXT, nullable=False),
     Column("comment", TEXT, nullable=False),
     Column("state", String(16), nullable=False),

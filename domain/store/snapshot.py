@@ -96,7 +96,8 @@ def _members(data: OrgData) -> Iterator[Row]:
 
 def _applications(data: OrgData) -> Iterator[Row]:
     for n, app in enumerate(data.applications):
-        row = app.model_dump(mode="json", exclude={"entitlements"})
+        row = app.model_dump(mode="json", exclude={"entitlements", "connector"})
+        row["connector"] = app.connector.model_dump(exclude_none=True) if app.connector else None
         yield {"key": key(app.id), "position": n, **row}
 
 

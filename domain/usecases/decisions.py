@@ -1,8 +1,10 @@
 """Approvers' decisions: approve (optionally with changes) or reject the current step.
 
 Only a person recorded as eligible for the current step may decide it, and never the
-requester or the beneficiary. A refused attempt is itself audited, in its own
-transaction, so probing leaves a trace.
+requester or the beneficiary. An approval also completes the rest of the step's run
+(the following steps with the same approvers), except where four eyes forbids it
+(`domain.model.foureyes`); a rejection rejects the request. A refused attempt is itself
+audited, in its own transaction, so probing leaves a trace.
 
 An edge that may deliver one click twice passes an `idempotency_key`: it is written in
 the decision's own transaction, so a duplicate raises `Duplicate` and changes nothing,
@@ -17,8 +19,9 @@ from datetime import datetime
 
 from domain.errors import DomainError, Duplicate, InvalidTransition, NotAllowed
 from domain.ids import key
+from domain.model.foureyes import decides
 from domain.model.lifecycle import load, record, transition
-from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
+from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, State, StepStatus
 from domain.ports import Clock, UnitOfWork
 
 
@@ -106,27 +109,25 @@ def _decide(
             raise Duplicate(f"this decision on {request.id} was made already")
         if not eligible(request, approver):
             _refuse(uow, request, approver, now)
+        steps = decides(request, approver) if approved else [step]
+        if not steps:
+            _refuse(uow, request, approver, now, four_eyes=True)
         _apply_changes(request, changes, now)
-        step.status = StepStatus.APPROVED if approved else StepStatus.REJECTED
-        step.decided_by, step.decided_at, step.comment = approver, now, comment
-        request.updated_at = now
-        if not approved:
-            transition(request, State.REJECTED, at=now)
-        elif request.current_step is None:
-            transition(request, State.APPROVED, at=now)
+        _mark(request, steps, approver, now, approved=approved, comment=comment)
         uow.requests.save(request)
         action = "step.approved" if approved else "step.rejected"
-        record(
-            uow,
-            at=now,
-            actor=approver,
-            action=action,
-            request=request,
-            step=step.index,
-            comment=comment or None,
-            changed_end=_iso(changes.end),
-            dropped=list(changes.drop) or None,
-        )
+        for decided in steps:
+            record(
+                uow,
+                at=now,
+                actor=approver,
+                action=action,
+                request=request,
+                step=decided.index,
+                comment=comment or None,
+                changed_end=_iso(changes.end),
+                dropped=list(changes.drop) or None,
+            )
         if request.state in (State.APPROVED, State.REJECTED):
             record(
                 uow,
@@ -139,7 +140,29 @@ def _decide(
     return request
 
 
-def _refuse(uow: UnitOfWork, request: AccessRequest, person: str, now: datetime) -> None:
+def _mark(
+    request: AccessRequest,
+    steps: list[ApprovalStep],
+    approver: str,
+    now: datetime,
+    *,
+    approved: bool,
+    comment: str,
+) -> None:
+    """The decided steps, and the request's state once nothing is left to decide."""
+    for step in steps:
+        step.status = StepStatus.APPROVED if approved else StepStatus.REJECTED
+        step.decided_by, step.decided_at, step.comment = approver, now, comment
+    request.updated_at = now
+    if not approved:
+        transition(request, State.REJECTED, at=now)
+    elif request.current_step is None:
+        transition(request, State.APPROVED, at=now)
+
+
+def _refuse(
+    uow: UnitOfWork, request: AccessRequest, person: str, now: datetime, *, four_eyes: bool = False
+) -> None:
     uow.rollback()
     record(
         uow,
@@ -148,8 +171,15 @@ def _refuse(uow: UnitOfWork, request: AccessRequest, person: str, now: datetime)
         action="decision.refused",
         request=request,
         step=request.current_step.index if request.current_step else None,
+        reason="four_eyes" if four_eyes else None,
     )
     uow.commit()
+    if four_eyes:
+        raise NotAllowed(
+            "four eyes: this request needs a second person's approval, so someone other "
+            "than you approves this step",
+            code="four_eyes",
+        )
     raise NotAllowed("you are not an approver of this step", code="not_an_approver")
 
 

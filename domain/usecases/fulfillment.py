@@ -17,6 +17,7 @@ from domain.model.directory import Directory
 from domain.model.extension import handed_over
 from domain.model.lifecycle import load, record, transition
 from domain.model.org import Identity
+from domain.model.policy import fulfillers
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
 from domain.ports import (
     Clock,
@@ -137,10 +138,10 @@ def complete_task(  # noqa: PLR0913 (ports + the item the owner closes, keyword-
         if not items:
             raise DomainError("no open task matches", code="no_task")
         if entitlement_id is None:
-            mine = [i for i in items if _may_close(directory, i, actor)]
+            mine = [i for i in items if _may_close(directory, request, i, actor)]
             items = mine or items[:1]  # none of them: the check below says why
         for item in items:
-            _check_task_actor(directory, item, actor)
+            _check_task_actor(directory, request, item, actor)
             outcome = Outcome.DONE if success else Outcome.FAILED
             ident = f"{item.app_id}:{username}" if username and item.new_account else None
             result = FulfillmentResult(outcome, note, ident)
@@ -156,15 +157,22 @@ def _hold(uow: UnitOfWork, request: AccessRequest) -> timedelta | None:
     return next((d.hold for d in uow.outbox.for_request(request.id) if d.hold), None)
 
 
-def _may_close(directory: Directory, item: RequestItem, actor: str) -> bool:
-    app = directory.app(item.app_id)
+def _may_close(directory: Directory, request: AccessRequest, item: RequestItem, actor: str) -> bool:
+    """Those the task went to (`fulfillers`) and admins, never the requester or the
+    beneficiary: nobody carries out, or marks done, their own grant."""
+    if key(actor) in {key(request.requester), key(request.beneficiary)}:
+        return False
     person = directory.person(actor)
-    owners = {key(o) for o in app.owners} if app else set()
-    return person is not None and (person.admin or key(actor) in owners)
+    given = {key(p) for p in fulfillers(directory, request, item.app_id)}
+    return person is not None and (person.admin or key(actor) in given)
 
 
-def _check_task_actor(directory: Directory, item: RequestItem, actor: str) -> None:
-    if not _may_close(directory, item, actor):
+def _check_task_actor(
+    directory: Directory, request: AccessRequest, item: RequestItem, actor: str
+) -> None:
+    if key(actor) in {key(request.requester), key(request.beneficiary)}:
+        raise NotAllowed("you can't close the task for your own access", code="own_task")
+    if not _may_close(directory, request, item, actor):
         raise NotAllowed(
             "only an owner of the app or an admin can close this task", code="not_task_owner"
         )

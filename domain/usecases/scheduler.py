@@ -1,6 +1,7 @@
 """What the scheduler does on each tick: take away access whose time is up, find access
-about to end (so the edge can tell the people who hold it), and start approved requests
-whose fulfilment never started. Connector calls are the outbox worker's.
+about to end (so the edge can tell the people who hold it), start approved requests
+whose fulfilment never started (connector calls are the outbox worker's), and remind or
+escalate unanswered approval steps (`domain.usecases.followups`).
 
 Everything is read from the store and nothing is remembered in the process, so a
 restart, a missed tick or a second replica neither loses nor repeats anything:
@@ -37,9 +38,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.errors import DomainError
+from domain.model.directory import Directory
 from domain.model.requests import AccessRequest, ItemStatus, State
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.expiry import expire_due
+from domain.usecases.followups import FollowUp, follow_up
 from domain.usecases.fulfillment import fulfill
 
 RESUME_AFTER = timedelta(minutes=5)
@@ -52,15 +55,20 @@ class TickReport:
     expired: list[AccessRequest] = field(default_factory=list)
     expiring: list[AccessRequest] = field(default_factory=list)
     resumed: list[AccessRequest] = field(default_factory=list)  # fulfilment started late
+    followups: list[FollowUp] = field(default_factory=list)  # approvers reminded, escalated
 
 
-def tick(*, uow: UnitOfWork, clock: Clock, warn_before: timedelta) -> TickReport:
+def tick(
+    *, uow: UnitOfWork, clock: Clock, warn_before: timedelta, directory: Directory | None = None
+) -> TickReport:
+    """`directory`: the org, for chasing unanswered approvers (`domain.usecases.followups`)."""
     expired = expire_due(uow=uow, clock=clock)
     now = clock.now()
     return TickReport(
         expired=_claim(uow, expired, now, expired_key),
         expiring=_claim(uow, ending_soon(uow, now, warn_before), now, warning_key),
         resumed=resume_stalled(uow=uow, clock=clock),
+        followups=follow_up(uow=uow, directory=directory, clock=clock) if directory else [],
     )
 
 

@@ -22,6 +22,7 @@ from domain.model.caps import cap_for
 from domain.model.directory import Directory
 from domain.model.durations import end_after
 from domain.model.extension import check_extension
+from domain.model.foureyes import needs_four_eyes
 from domain.model.lifecycle import load, record, transition
 from domain.model.policy import RouteStep, approval_route, check_on_behalf, check_revoke
 from domain.model.requests import (
@@ -97,6 +98,7 @@ def submit(
         for steps, end, items in _groups(directory, draft):
             request = _build(draft, items, steps, end, now=now, request_id=new_id())
             request.idempotency_key = idempotency_key
+            request.four_eyes = needs_four_eyes(directory, [i.entitlement_id for i in items])
             transition(request, State.SUBMITTED, at=now)
             uow.requests.add(request)
             record(
@@ -109,6 +111,7 @@ def submit(
                 approvers=[s.approvers for s in steps],
                 reason=draft.reason,
                 justification=draft.comment or None,
+                four_eyes=request.four_eyes or None,
             )
             created.append(request)
         uow.commit()

@@ -7,7 +7,8 @@ is eligible for the current step, whatever the message shows.
 from __future__ import annotations
 
 from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, State, StepStatus
+from domain.model.foureyes import runs
+from domain.model.requests import AccessRequest, ApprovalStep, State, StepStatus
 from slack_app.blocks import facts
 from slack_app.blocks.approval_modals import approve_changes_modal, reject_modal
 from slack_app.blocks.escape import mrkdwn
@@ -66,16 +67,25 @@ def _how_long(r: AccessRequest, d: Directory) -> str:
 
 
 def _chain(request: AccessRequest, directory: Directory) -> str:
-    parts = []
-    for s in request.steps:
-        mark = {StepStatus.APPROVED: "✓", StepStatus.REJECTED: "✗"}.get(s.status, "")
-        who = (
-            facts.name(directory, s.decided_by)
-            if s.decided_by
-            else facts.names(directory, s.approvers)
-        )
-        parts.append(f"{s.index + 1}. {mark + ' ' if mark else ''}{who}")
+    """ "Approval: 1. ✓ Dana Kim → 2. Nadia Petrov · manager, owner" (a run of steps
+    with the same approvers is one step)."""
+    parts = [
+        f"{n}. {_run_who(run, directory)}{facts.roles(run)}"
+        for n, run in enumerate(runs(request.steps), 1)
+    ]
     return "Approval: " + " → ".join(mrkdwn(p) for p in parts)
+
+
+def _run_who(run: list[ApprovalStep], directory: Directory) -> str:
+    deciders = list(dict.fromkeys(s.decided_by for s in run if s.decided_by))
+    decided = [facts.name(directory, p) for p in deciders]
+    if any(s.status is StepStatus.REJECTED for s in run):
+        return "✗ " + ", ".join(decided)
+    done = "✓ " + " and ".join(decided) if decided else ""
+    if all(s.decided_by for s in run):
+        return done
+    waiting = facts.names(directory, run[-1].approvers)
+    return f"{done}, then {waiting}" if done else waiting
 
 
 def approver_dm(request: AccessRequest, directory: Directory, *, step_index: int) -> Block:

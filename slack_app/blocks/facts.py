@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.model.directory import Directory
+from domain.model.foureyes import FOUR_EYES_RULE, may_decide, run_of, runs
 from domain.model.requests import AccessRequest, ApprovalStep, ItemStatus, RequestItem, StepStatus
 from slack_app.blocks.escape import mrkdwn
 
@@ -110,8 +111,35 @@ def at(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local:%H:%M}, {day(local.date())}"
 
 
+_ROLES = {"manager": "manager", "app_owner": "owner", FOUR_EYES_RULE: "second approver"}
+
+
+def role(rule: str) -> str:
+    """ "manager", "owner", "security" (a group), "named approver", "second approver" """
+    kind, _, target = rule.partition(":")
+    if kind == "group":
+        return target
+    return _ROLES.get(kind, "named approver" if kind == "person" else rule)
+
+
+def roles(run: list[ApprovalStep]) -> str:
+    """ " · manager, owner" for a run of several steps with the same approvers (or a step
+    four eyes added), else "" """
+    if len(run) < 2 and run[0].rule != FOUR_EYES_RULE:
+        return ""
+    return " · " + ", ".join(dict.fromkeys(role(s.rule) for s in run))
+
+
 def step_of(request: AccessRequest, step: ApprovalStep) -> str:
-    return f"step {step.index + 1} of {len(request.steps)}"
+    """ "step 1 of 2": a run of steps with the same approvers counts as one step."""
+    grouped = runs(request.steps)
+    number = next((n for n, run in enumerate(grouped, 1) if step in run), step.index + 1)
+    return f"step {number} of {len(grouped)}"
+
+
+def waiting_for(request: AccessRequest, step: ApprovalStep) -> list[str]:
+    """The step's approvers four eyes lets decide it now (all of them when it is off)."""
+    return [a for a in step.approvers if may_decide(request, a)] or list(step.approvers)
 
 
 def progress(directory: Directory, request: AccessRequest) -> str:
@@ -119,7 +147,8 @@ def progress(directory: Directory, request: AccessRequest) -> str:
     step = request.current_step
     state = request.state.value
     if state == "submitted" and step is not None:
-        return f"waiting for {names(directory, step.approvers)} ({step_of(request, step)})"
+        who = names(directory, waiting_for(request, step)) + roles(run_of(request, step))
+        return f"waiting for {who} ({step_of(request, step)})"
     if state in ("approved", "fulfilling"):
         return "approved; access is being set up"
     if state == "fulfilled":

@@ -4,8 +4,9 @@ Listeners match on these values (an indexed id such as `choose_candidate|0|2` is
 matched with `pattern(Action.CHOOSE_CANDIDATE)`). Input blocks in modals use the same
 value as block_id and action_id, so a handler reads `values[X][X]`.
 
-Button and option values carry a request id or a conversation thread id, never a
-permission: every handler re-checks who clicked against the domain.
+Button and option values carry a request id, a conversation thread id or (on a
+channel alert) a person id, never a permission: every handler re-checks who clicked
+against the domain.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"  # value: request id; the requester takes back an open request
     RECEIPT = "receipt"  # block_id prefix: receipt|<request id>|... (the receipt's requests)
     EXTEND = "extend"  # value: request id; starts a conversation asking until when
+    # channel alerts
+    REVOKE_LEFTOVERS = "revoke_leftovers"  # value: a terminated person's id
+    ALERT = "alert"  # block_id of an alert's buttons
     # App Home
     HOME_REQUEST_ACCESS = "home_request_access"
     OPEN_REQUEST = "open_request"

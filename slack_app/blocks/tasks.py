@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domain.ids import key
 from domain.model.directory import Directory
+from domain.model.policy import fulfillers
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
 from slack_app.blocks import facts
 from slack_app.blocks.approvals import request_facts
@@ -17,13 +18,13 @@ from slack_app.blocks.kit import Block, actions, button, confirm, context, heade
 
 
 def owned_items(request: AccessRequest, directory: Directory, owner: str) -> list[RequestItem]:
-    """The items still being set up in apps `owner` owns."""
+    """The items still being set up that are `owner`'s task: in apps they own, unless
+    the request is their own (`policy.fulfillers`: then the other owners or the admins)."""
     return [
         i
         for i in request.active_items
         if i.status is ItemStatus.FULFILLING
-        and (app := directory.app(i.app_id)) is not None
-        and key(owner) in {key(o) for o in app.owners}
+        and key(owner) in {key(p) for p in fulfillers(directory, request, i.app_id)}
     ]
 
 

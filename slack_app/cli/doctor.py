@@ -77,12 +77,35 @@ def checks(settings: Settings) -> list[Check]:
         )
 
     results.append(_safe("org", org))
+    if results[-1].ok:
+        results.append(_connectors_check(settings))
     results.append(_safe("checkpoints", lambda: _checkpoints_check(settings)))
     results.append(_safe("model", lambda: _model_check(settings)))
     results.append(_safe("inbox", lambda: _inbox_check(settings)))
     slack = "configured" if settings.slack_bot_token else "not configured (local chat only)"
     results.append(Check("slack", True, slack))
     return results
+
+
+def _connectors_check(settings: Settings) -> Check:
+    """Apps whose connector cannot work (an env var the org file names is unset) fail
+    the check: their fulfilment fails until it is set. Nothing is contacted here."""
+    from domain.connectors import UnconfiguredConnector, build_connectors
+
+    registry = build_connectors(
+        build_runtime(settings).directory(), settings.environ(), timeout=settings.connector_timeout
+    )
+    registry.close()
+    ready = sorted(
+        f"{app} ({c.name})"
+        for app, c in registry.by_app.items()
+        if not isinstance(c, UnconfiguredConnector)
+    )
+    lines = [f"{i.app_id}: {i.message}" for i in sorted(registry.issues, key=lambda i: -i.blocking)]
+    summary = f"ready: {', '.join(ready)}" if ready else "every app fulfilled by hand"
+    return Check(
+        "connectors", not any(i.blocking for i in registry.issues), "; ".join([summary, *lines])
+    )
 
 
 def _checkpoints_check(settings: Settings) -> str:

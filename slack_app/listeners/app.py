@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from slack_app.listeners import (
+    alerts,
     approvals,
     card,
     choices,
@@ -43,6 +44,7 @@ SURFACES = (
     withdraw,
     extend,
     deliveries,
+    alerts,
 )
 
 

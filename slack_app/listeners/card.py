@@ -45,7 +45,7 @@ from slack_app.listeners.edge import (
     update,
     user_of,
 )
-from slack_app.listeners.records import MessageRef, record
+from slack_app.listeners.records import RECEIPT, MessageRef, messages, record, remember_message
 from slack_app.services.picks import Picks, asked, record_picks
 from slack_app.services.requests import proposal_key, submit_proposal, submitted_with
 from slack_app.services.ticks import NOTHING_TICKED, keep_ticked
@@ -246,6 +246,9 @@ async def submitted(
     if card is not None:
         picked = {r.id: await blocking(asked, deps.runtime, r.id) for r in made}
         await update(deps, card, receipt(made, directory, picked))
+        if not again or not await blocking(messages, deps.runtime, RECEIPT, made[0].id):
+            for request in made:  # its thread is where reminders are reported
+                await blocking(remember_message, deps.runtime, RECEIPT, request.id, card)
     for request in made:
         await notify.approvers(deps, request, directory, again=again)
 

@@ -1,7 +1,7 @@
 """What the Slack edge remembers, in the store and nowhere else: dedupe keys, audit
 events of refused clicks, and which Slack messages show a request.
 
-Message refs are audit events (`slack.approver_dm`, `slack.task_dm`) carrying the
+Message refs are audit events (`slack.approver_dm`, `slack.task_dm`, `slack.receipt`) carrying the
 channel and ts: no extra table, any replica can find them, and they are naturally
 append-only. All functions here are synchronous: call them via `asyncio.to_thread`.
 """
@@ -15,6 +15,7 @@ from slack_app.bootstrap import Runtime
 
 APPROVER_DM = "slack.approver_dm"
 TASK_DM = "slack.task_dm"
+RECEIPT = "slack.receipt"  # the requester's receipt: reminders and escalations reply under it
 
 
 @dataclass(frozen=True)

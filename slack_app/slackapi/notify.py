@@ -3,7 +3,8 @@
 Approvers of the current step get the approval DM (only the one the requester picked
 on the card, while that pick still holds; see `services.picks`); once a step is
 decided every approver's copy is updated in place; the requester (and a different beneficiary)
-hears about each step; app owners get the manual task. Sent message refs are kept as
+hears about each step; app owners get the manual task (not a requester's or
+beneficiary's own: `policy.fulfillers`). Sent message refs are kept as
 audit events (see `records`) so a later decision can find and update them.
 """
 
@@ -14,6 +15,8 @@ from functools import partial
 
 from domain.ids import key
 from domain.model.directory import Directory
+from domain.model.foureyes import may_decide
+from domain.model.policy import fulfillers
 from domain.model.requests import AccessRequest, State
 from slack_app.blocks import facts, notices
 from slack_app.blocks.approvals import approver_dm, decided_dm
@@ -46,10 +49,10 @@ async def approvers(
     chosen = await picked(deps, request, directory)
     sent = await _sent(deps, APPROVER_DM, request, step.index) if again else set()
     ask = partial(_ask, deps, request, step.index, payload=payload, sent=sent)
-    to = [chosen] if chosen else list(step.approvers)
+    to = [chosen] if chosen else facts.waiting_for(request, step)
     reached = [a for a in to if await ask(a)]
     if chosen and not reached:  # the one picked can't be reached: ask the others instead
-        others = [a for a in step.approvers if key(a) != key(chosen)]
+        others = [a for a in facts.waiting_for(request, step) if key(a) != key(chosen)]
         reached = [a for a in others if await ask(a)]
     return reached
 
@@ -85,7 +88,8 @@ async def picked(deps: SlackDeps, request: AccessRequest, directory: Directory) 
     if step is None:
         return None
     wish = (await blocking(asked, deps.runtime, request.id)).get(step.index)
-    return still_asked(directory, step, wish)
+    chosen = still_asked(directory, step, wish)
+    return chosen if chosen and may_decide(request, chosen) else None  # four eyes
 
 
 async def owners(
@@ -97,8 +101,7 @@ async def owners(
         return
     seen = await _sent(deps, TASK_DM, request, None) if again else set()
     for item in request.active_items:
-        app = directory.app(item.app_id)
-        for owner in app.owners if app else []:
+        for owner in fulfillers(directory, request, item.app_id):  # never their own grant
             if key(owner) in seen or not owned_items(request, directory, owner):
                 continue
             seen.add(key(owner))
@@ -125,9 +128,14 @@ async def after_decision(
     directory = await blocking(deps.runtime.directory)
     step = facts.last_decision(request)
     if step is not None:
-        refs = await blocking(messages, deps.runtime, APPROVER_DM, request.id, step=step.index)
+        run = {  # one click decides a run of steps: the DMs of each show it
+            s.index
+            for s in request.steps
+            if s.decided_by == step.decided_by and s.decided_at == step.decided_at
+        }
+        refs = await blocking(messages, deps.runtime, APPROVER_DM, request.id)
         decided = decided_dm(request, directory)
-        for ref in refs:
+        for ref in (r for r in refs if r.step in run):
             await update(deps, ref, decided)
         nxt = await picked(deps, request, directory)
         notice = notices.after_decision(request, directory, step, changed=changed, asked=nxt)

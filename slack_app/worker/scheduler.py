@@ -1,7 +1,9 @@
 """The scheduler in a Slack process: every SCHEDULER_INTERVAL_SECONDS, one domain tick
-(expire what is due, find what ends within EXPIRY_WARNING_HOURS) in a worker thread,
-then the DMs it calls for, to the requester and a different beneficiary; then the
-checkpoint store is pruned (`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
+(expire what is due, find what ends within EXPIRY_WARNING_HOURS, remind and escalate
+unanswered approvers) in a worker thread, then the DMs it calls for, to the requester
+and a different beneficiary, and to the approvers chased (`worker.followups`), and the
+channel alerts (`worker.alerts`); then the checkpoint store is pruned
+(`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
 
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
 each notice in the store, so they are done once between them (see `domain.usecases.scheduler`).
@@ -30,6 +32,7 @@ from slack_app.listeners.edge import blocking
 from slack_app.listeners.records import release
 from slack_app.settings import Settings
 from slack_app.slackapi import notify
+from slack_app.worker import alerts, followups
 from slack_app.worker.checkpoints import Janitor
 from slack_app.worker.outbox import run_outbox
 
@@ -39,12 +42,16 @@ log = logging.getLogger(__name__)
 async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
     """One tick and its messages; what it expired and warned about."""
     runtime = deps.runtime
+    directory = await blocking(runtime.directory)
     report = await blocking(
         domain_tick,
         uow=runtime.uow(),
         clock=runtime.clock,
         warn_before=warn_before,
+        directory=directory,
     )
+    await followups.announce(deps, report.followups, directory)
+    await alerts.post_leftovers(deps, directory)
     if report.expiring or report.expired or report.resumed:
         directory = await blocking(runtime.directory)
         for request in report.expiring:

@@ -31,6 +31,7 @@ applications:
     aliases: [gh, git hub]
     owners: [ceo@u.test, li@u.test]
     fulfillment: scim
+    connector: {url_env: GH_SCIM_URL, token_env: GH_SCIM_TOKEN}
     creates_accounts: false
     max_duration: P90D
     approval: [manager, app_owner]
@@ -41,6 +42,7 @@ applications:
         description: Push to non-protected branches — nicht main
         aliases: [push, contributor]
         max_duration: P30D
+        target: 3f2c-Ünï-group
       - id: github:admin
         name: Admin
         privileged: true
@@ -49,13 +51,20 @@ applications:
     name: AWS Production
     owners: [li@u.test]
     fulfillment: ldap
+    connector:
+      url: ldap://127.0.0.1:3389
+      bind_dn_env: LDAP_BIND_DN
+      password_env: LDAP_PASSWORD
+      people_base: "ou=people,dc=u,dc=test"
+      member_attribute: uniqueMember
     creates_accounts: true
     approval: [group:oncall-leads]
     entitlements:
-      - {id: aws-prod:read-only, name: Read-only}
+      - {id: aws-prod:read-only, name: Read-only, target: "cn=aws-ro,ou=groups,dc=u,dc=test"}
   - id: hooks
     name: Hooks
     fulfillment: webhook
+    connector: {url: "https://hooks.u.test/provision", secret_env: HOOKS_SECRET}
     entitlements:
       - {id: hooks:user, name: User}
   - id: okta

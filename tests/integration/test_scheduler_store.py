@@ -117,3 +117,53 @@ def test_replicas_ticking_at_once_expire_once(pg_store: Store) -> None:
     rid = granted(pg_store.engine, clock).id
     clock.advance(days=7)
     assert race(pg_store.engine, clock) == [rid]
+
+
+def waiting(engine: Engine, clock: FixedClock) -> tuple[AccessRequest, Directory]:
+    """github:write for Alex, submitted and not answered (Dana's step)."""
+    import_org(SqlUnitOfWork(engine), small_org(), actor="system", clock=clock)
+    directory = Directory(small_org())
+    item = RequestItem(entitlement_id="github:write", app_id="github", identity_id="github:alex-m")
+    draft = Draft(
+        requester=ALEX, beneficiary=ALEX, items=[item], end=NOW + timedelta(days=30), reason="Other"
+    )
+    (request,) = submit(
+        uow=SqlUnitOfWork(engine), directory=directory, draft=draft, actor=ALEX, clock=clock
+    )
+    return request, directory
+
+
+def chase(engine: Engine, clock: FixedClock, directory: Directory) -> list[tuple[str, str]]:
+    report = tick(uow=SqlUnitOfWork(engine), clock=clock, warn_before=WARN, directory=directory)
+    return [(f.kind.value, f.request.id) for f in report.followups]
+
+
+def test_a_restarted_process_reminds_and_escalates_once(url: str) -> None:
+    before, clock = make_engine(url), FixedClock(NOW)  # Wednesday
+    request, directory = waiting(before, clock)
+    clock.advance(days=1)
+    assert chase(before, clock, directory) == [("reminder", request.id)]
+    before.dispose()
+    after = make_engine(url)
+    try:
+        assert chase(after, clock, directory) == []
+        clock.advance(days=4)  # Monday: three business days
+        assert chase(after, clock, directory) == [("escalation", request.id)]
+        assert chase(after, clock, directory) == []
+        with SqlUnitOfWork(after) as uow:
+            stored = uow.requests.get(request.id)
+            actions = [e.action for e in uow.audit.for_request(request.id)]
+        assert stored is not None and stored.steps[0].approvers == [DANA, "ceo@t.test"]
+        assert actions.count("request.reminded") == actions.count("request.escalated") == 1
+    finally:
+        after.dispose()
+
+
+def test_replicas_chasing_at_once_remind_once(sql_store: Store) -> None:
+    assert sql_store.engine is not None
+    engine, clock = sql_store.engine, FixedClock(NOW)
+    request, directory = waiting(engine, clock)
+    clock.advance(days=1)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(pool.map(lambda _: chase(engine, clock, directory), range(8)))
+    assert [m for ms in made for m in ms] == [("reminder", request.id)]

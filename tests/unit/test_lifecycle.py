@@ -12,6 +12,7 @@ import pytest
 from domain.connectors import ConnectorRegistry
 from domain.errors import DomainError, InvalidTransition, NotAllowed
 from domain.model.directory import Directory
+from domain.model.org import FourEyes
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State, StepStatus
 from domain.ports import FixedClock
 from domain.store.memory import InMemoryUnitOfWork
@@ -226,10 +227,10 @@ def test_reject_ends_the_request(env: tuple[InMemoryUnitOfWork, FixedClock]) -> 
     assert request.closed_at == NOW
 
 
-def test_approve_with_changes_shortens_and_drops(
-    env: tuple[InMemoryUnitOfWork, FixedClock],
-) -> None:
-    uow, clock = env
+def test_approve_with_changes_shortens_and_drops() -> None:
+    org = small_org()
+    org.org.four_eyes = FourEyes.OFF  # one request for both items: one route, one approver
+    uow, clock = InMemoryUnitOfWork(org), FixedClock(NOW)
     d = draft("aws-prod:read-only", "aws-prod:power-user", identity="new")
     rid = submit_one(uow, clock, d=d).id
     shorter = NOW + timedelta(days=2)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agent.ask import Ask
+from agent.models.offline import patterns as P
 from agent.models.offline.changes import read_changes
 from agent.models.offline.items import Item, items_with_ops
 from agent.models.offline.justification import Justification, find_justification
@@ -17,6 +18,13 @@ from tools.reasons import match_reason
 
 _MAX_JUSTIFICATION = 300
 _SENTENCE = re.compile(r"[^.!?\n]{1,300}")
+_WORDS = re.compile(r"[^\W\d_]{2,}")  # "1) github 2)" is a list, not a reason
+# "account: omar-h-admin", "Requested for: priya": a form's fields, not why
+_FIELD = re.compile(
+    r"(?:account|username|user|duration|end|until|approvers?|approval|entitlements?|items?|"
+    r"access|requested\s+for|beneficiary|requester|manager|owner)\s*[:=]",
+    re.I,
+)
 
 
 def edit_ask(
@@ -77,7 +85,10 @@ def with_pasted(
     ignored; nothing else in it reaches the ask."""
     if not split.pasted:
         return ask
-    update: dict[str, Any] = {"ignored_instructions": split.instructions}
+    instructions = split.instructions or any(_asks_to_change_approval(p) for p in split.pasted)
+    update: dict[str, Any] = {"ignored_instructions": instructions}
+    if ask.action == "chitchat":
+        update["action"] = "request"  # only a pasted ticket: ask what access it needs
     found = (
         None if ask.justification or ask.refusal else pasted_justification(directory, split, now)
     )
@@ -98,7 +109,23 @@ def pasted_justification(directory: Directory, split: Pasted, now: str) -> str |
             return found.text[:_MAX_JUSTIFICATION]
     for part in split.pasted:
         for sentence in _SENTENCE.finditer(part):
-            words = sentence.group().strip(" \t-*#:")
-            if len(words.split()) >= 2 and not INSTRUCTION.search(words):
+            words = _before_instruction(sentence.group()).strip(" \t-*#:,;")
+            if len(_WORDS.findall(words)) >= 2 and not _FIELD.match(words):
                 return words[:_MAX_JUSTIFICATION]
     return None
+
+
+def _before_instruction(sentence: str) -> str:
+    """ "INC-5521 dashboards are broken, also add datadog admin": the part that says why,
+    never the instruction after it."""
+    if _asks_to_change_approval(sentence):
+        return ""
+    found = INSTRUCTION.search(sentence)
+    return sentence if found is None else sentence[: found.start()]
+
+
+def _asks_to_change_approval(text: str) -> bool:
+    """What the requester's own words would be refused for: in pasted text, an instruction
+    to ignore (docs/specs/conversation.md §5)."""
+    patterns = (P.INJECTION, P.SKIP_APPROVAL, P.CHANGE_APPROVER, P.SELF_APPROVAL)
+    return any(p.search(text) for p in patterns)

@@ -29,7 +29,11 @@ _STRONG = re.compile(
     r"to\s+work\s+on|to\s+help\s+with|working\s+on|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:covering|working\s+on|"
     r"helping|standing\s+in|filling\s+in|backfilling|on[-\s]?call|investigating|debugging|"
     r"preparing|handling|running|leading|doing)|covering\s+(?:for|on[-\s]?call)|"
-    r"standing\s+in\s+for|filling\s+in\s+for)\b",
+    r"standing\s+in\s+for|filling\s+in\s+for|"
+    # "to debug the terraform migration": a purpose, said with a verb of work
+    r"(?:so\s+as\s+)?to\s+(?:debug|fix|investigate|troubleshoot|review|audit|test|deploy|"
+    r"migrate|monitor|analy[sz]e|build|prepare|finish|complete|support|onboard|ship|release|"
+    r"look\s+into|dig\s+into|check\s+on|clean\s+up|set\s+up)\b(?!\s+(?:access|permissions?)\b))\b",
     _I,
 )
 # Weak cues: only when what follows is not a duration, a person, an app, a role or a title.
@@ -67,7 +71,7 @@ def find_justification(
     strong = _STRONG.search(text)
     weak = _weak(directory, text, now) if weak_cues else None
     if strong and (weak is None or strong.start() <= weak.start):
-        return _until(text, strong.start(), strong.start(), _STOP, now, directory)
+        return _until(text, strong.start(), strong.start(), _STOP, now, directory, strong.end())
     return weak
 
 
@@ -80,9 +84,17 @@ def _weak(directory: Directory, text: str, now: str) -> Justification | None:
 
 
 def _until(
-    text: str, start: int, value: int, stop: re.Pattern[str], now: str, directory: Directory
+    text: str,
+    start: int,
+    value: int,
+    stop: re.Pattern[str],
+    now: str,
+    directory: Directory,
+    after: int | None = None,
 ) -> Justification | None:
-    end_match = stop.search(text, value)
+    """The words from `value` to the next stop at or after `after` (the cue's own words,
+    "so I can", are no stop)."""
+    end_match = stop.search(text, value if after is None else after)
     end = end_match.start() if end_match else len(text)
     words = text[value:end]
     trimmed = _TAIL_DURATION.sub("", words) if _is_duration(directory, words, now) else words

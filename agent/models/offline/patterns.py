@@ -62,6 +62,10 @@ SELF_APPROVAL = _any(
     rf"{_APPROVE}(?!{_FOR_ME}.*?(?:\bmanager\b|{_NEXT_FOR_ME}))",
     r"\bself[-\s]?approv\w*|\bapprove\s+my\s+own\b",
     r"\b(?:allowed|able|authori[sz]ed|permitted)\s+to\s+approve\b",
+    # "treat this message as my approval", "this is my sign-off": the requester approving
+    r"\b(?:treat|consider|count|take|use|read)\s+(?:[\w']+\s+){0,3}?as\s+(?:my|our)\s+(?:own\s+)?"
+    r"(?:approv\w*|sign[-\s]?off|ok|okay|go[-\s]?ahead)\b",
+    r"\b(?:this|that|it)\s+(?:message\s+)?(?:is|counts\s+as|serves\s+as)\s+my\s+(?:approv\w*|sign[-\s]?off)\b",
 )
 
 # Choosing one's approver: "make me the approver", "route it to priya instead of dana".
@@ -75,7 +79,9 @@ CHANGE_APPROVER = _any(
     r"\b(?:change|switch|replace|swap)\s+(?:the\s+|my\s+)?approvers?\b",
     r"\b(?:i\s+am|i'm|im)\s+(?:the|my\s+own|an?)\s+approver\b",
     r"\b(?:i\s+am|i'm|this\s+is)\s+\w+\s+from\s+(?:security|it|the\s+\w+\s+team)\b",
-    r"\bchange\s+(?:my|his|her|their)\s+manager\b|\bso\s+(?:she|he|they|i|we)\s+can\s+approve\b",
+    r"\b(?:change|update|set|switch|swap|replace|edit|modify|reassign)\s+(?:my|his|her|their)\s+"
+    r"(?:line\s+)?manager\b|\bso\s+(?:she|he|they|i|we)\s+can\s+approve\b",
+    r"\bmake\s+[\w.@-]+(?:\s+[\w.-]+)?\s+(?:my|his|her|their)\s+(?:new\s+)?manager\b",
 )
 
 INJECTION = _any(
@@ -109,6 +115,9 @@ _OFF_TOPIC = r"lunch|dinner|coffee|holiday|vacation\s+days?|expense\s+report|pay
 _OFF_TOPIC_ON_LINE = _OFF_TOPIC.replace(r"\s+", r"[^\S\n]+")
 OUT_OF_SCOPE = _any(
     r"\b(?:tell|write)\s+(?:me\s+)?(?:a|an)\s+(?:joke|poem|story|essay|song)\b",
+    # "write me a bash script", "generate a SQL query": work the bot does not do
+    r"\b(?:write|generate|draft|code)\s+(?:me\s+|us\s+)?(?:a|an|some)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:script|program|function|query|regex|macro|snippet|code|cron\s*job|one[-\s]?liner)s?\b",
     r"\bweather\b|\brecipe\b|\bstock\s+price\b|\bsports?\s+scores?\b|\bcapital\s+of\b",
     r"\bwho\s+won\b|\btranslate\s+(?:this|the\s+following)\b|\bsummari[sz]e\s+(?:this|the)\b",
     r"\bdelete\s+(?:the\s+)?(?:database|audit|logs?)\b|\bdrop\s+table\b|\brm\s+-rf\b",
@@ -199,6 +208,9 @@ UNKNOWN_APP = _any(
     r"account|login|subscription)\b",
     r"^\s*(?:i\s+need\s+|need\s+|can\s+i\s+get\s+|please\s+)?([a-z][\w.-]{2,})\s+(?:admin|"
     r"editor|viewer|user|read[-\s]?only|write|access|pro)\b",
+    # "Tableau creator license", "a Miro seat": a product with a licence is an app
+    r"^\s*(?:i\s+need\s+|need\s+|can\s+i\s+get\s+|please\s+)?([a-z][\w.-]{2,})\s+"
+    r"(?:[a-z][\w-]{1,20}\s+)?(?:licen[cs]e|seat|subscription)s?\b",
 )
 UNKNOWN_TITLE = re.compile(
     r"\b(?:access\s+like|same\s+(?:access\s+)?as|what)\s+(?:a|an|the|other|new)\s+"

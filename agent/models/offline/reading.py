@@ -30,7 +30,8 @@ _FOR_CUES = frozenset(
 _AFTER_FOR = frozenset("needs need wants requires should will is starts joined joins".split())
 _AFTER_REF = frozenset("has have gets got holds does".split())
 _AFTER_NEUTRAL = frozenset(
-    "said says told asked mentioned suggested thinks thought approved agreed knows".split()
+    "said says told asked mentioned suggested thinks thought approved agreed knows wrote writes "
+    "emailed messaged".split()
 )
 _BEFORE_STATE = frozenset("i m im am the my our be joining".split())
 _MY_MANAGER = re.compile(r"\bmy\s+(?:line\s+)?(?:manager|boss|supervisor|lead|mgr)\b", re.I)
@@ -51,7 +52,9 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
     answer = plain
-    for account in dict.fromkeys(m.group(1) or m.group(2) for m in P.ACCOUNT.finditer(plain)):
+    accounts = [m.group(1) or m.group(2) for m in P.ACCOUNT.finditer(plain)]
+    named = _usernames(directory, plain)
+    for account in dict.fromkeys([*accounts, *named]):
         plain = plain.replace(account, " ")  # "omar-h" is an account
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
@@ -90,7 +93,7 @@ def _fields(
     extras = {
         "entitlements": ents,
         "duration": phrase,
-        "identity_hints": _hints(text, reading, ctx),
+        "identity_hints": _hints(directory, text, reading),
     }
     out.update({name: value for name, value in extras.items() if value})
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
@@ -137,15 +140,19 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     refs: list[str] = []
     bens: list[str] = []
     for span in reading.of("person"):
-        if _neutral(reading, span):
+        if _neutral(reading, span) or (_related(reading, span) and not _PRONOUN_FOR.search(text)):
             continue
         role = _person_role(reading, span) or default
         (refs if role == "reference" else bens).append(span.text)
     words: list[str] = []  # the three words before each "my manager": each part read once
     last = 0
     for m in _MY_MANAGER.finditer(text):
-        words = [*words, *normalize(text[last : m.start()]).split()][-3:]
+        between = text[last : m.start()]
+        clause = re.split(r"[.!?;:\n]", between)  # "for a week. my lead wrote": no "for" him
+        words = [*(words if len(clause) == 1 else []), *normalize(clause[-1]).split()][-3:]
         last, before = m.start(), set(words)
+        if set(normalize(text[m.end() : m.end() + 16]).split()[:1]) & _AFTER_NEUTRAL:
+            continue  # "my lead wrote ...", "my manager said ...": who said it
         if _REF_CUES & before:
             refs.append("my manager")
         elif _FOR_CUES & before:
@@ -156,10 +163,23 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     return refs, bens
 
 
+# "as Alex's skip-level", "I'm Priya's manager": how the requester stands to them
+_RELATIONS = frozenset(
+    "skip level skiplevel manager boss lead supervisor mentor buddy backup teammate colleague "
+    "peer report".split()
+)
+_PRONOUN_FOR = re.compile(r"\b(?:for|give|get|grant|add|onboard)\s+(?:him|her|them)\b", re.I)
+
+
+def _related(reading: Reading, span: Span) -> bool:
+    after = reading.after(span, 2)
+    return after[:1] == ["s"] and after[1:2] != [] and after[1] in _RELATIONS
+
+
 def _person_role(reading: Reading, span: Span) -> str | None:
     after = reading.after(span, 2)
-    if after[:1] == ["s"]:  # "Priya's access"
-        return "reference"
+    if after[:1] == ["s"]:  # "Priya's access"; "as Alex's skip-level ... for him": Alex's
+        return "beneficiary" if _related(reading, span) else "reference"
     for word in reversed(reading.before(span, 5)):
         if word in _REF_CUES:
             return "reference"
@@ -253,6 +273,8 @@ def _entitlements(directory: Directory, reading: Reading) -> list[str]:
             and (reading.before(span, 1)[0] in _BEFORE_STATE)
         ):
             continue  # "I'm on-call" says why, not what
+        if normalize(span.text) in _RELATIONS and reading.before(span, 1) == ["s"]:
+            continue  # "I'm Priya's manager": who I am, not PagerDuty · Manager
         if (
             span.text == "on call"
             and reading.before(span, 1)[:1]
@@ -287,7 +309,7 @@ def _duration(directory: Directory, text: str, ctx: ModelContext) -> str | None:
     return ask.phrase if ask is not None else None
 
 
-def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
+def _hints(directory: Directory, text: str, reading: Reading) -> list[str]:
     apps = {normalize(s.text) for s in reading.of("app")}
     hints = []
 
@@ -295,7 +317,24 @@ def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
         value = m.group(1) or m.group(2)
         if value and normalize(value) not in apps and normalize(value) not in {"new", "my"}:
             hints.append(value)
+    hints += [u for u in _usernames(directory, text) if u not in hints]
     return hints
+
+
+_WORD = re.compile(r"[\w.@-]+")
+_ACCOUNT_MARK = re.compile(r"[\d._-]")
+_ON_ACCOUNT = re.compile(r"\b(?:on|use|using|via)\s+([a-z][\w.@-]{1,63})\b", re.I)
+
+
+def _usernames(directory: Directory, text: str) -> list[str]:
+    """Accounts named as written: "github write on omar-h" (spec §1, "on mokafor"). A word
+    is one when it is an account name in the org and has the look of one ("omar-h") or
+    follows "on", "use", "via"; never a person's name read as a reference."""
+    known = {i.username.casefold() for i in directory.identities.values()}
+    names = {t for p in directory.people.values() for t in normalize(p.name).split()}
+    words = [w for m in _WORD.finditer(text) if _ACCOUNT_MARK.search(w := m.group().strip(".-"))]
+    words += [m.group(1) for m in _ON_ACCOUNT.finditer(text) if normalize(m.group(1)) not in names]
+    return list(dict.fromkeys(w for w in words if w.casefold() in known))
 
 
 def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:

@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from domain.model.directory import Directory
-from domain.model.requests import AccessRequest, ItemStatus, State
-from slack_app.blocks import approvals, clarify, confirmation, details, home, notices, tasks
+from domain.model.leftovers import Leftover
+from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
+from slack_app.blocks import (
+    alerts,
+    approvals,
+    clarify,
+    confirmation,
+    details,
+    followups,
+    home,
+    notices,
+    tasks,
+)
 from slack_app.blocks.request_form import STEPS, AccountChoice, Choice, RequestForm
 from slack_app.blocks.request_modal import request_modal
+from tests.orgs import NOW
 from tests.unit.blocks.sample_requests import mine, requests
 from tests.unit.blocks.samples import (
     REASONS,
@@ -20,12 +32,27 @@ from tests.unit.blocks.samples import (
 from tools.base import Candidate
 
 OWNER = "omar@t.test"  # owns GitHub in tests/orgs.py
+TOM_LEFTOVER = Leftover(  # Tom is terminated in tests/orgs.py
+    person="tom@t.test",
+    held=(("github:tom-b", "github", "github:admin"), ("github:tom-b", "github", "github:write")),
+)
 
 
 def fulfilling(r: AccessRequest) -> AccessRequest:
     """The request once approved: every item waits for its app's owners."""
     items = [i.model_copy(update={"status": ItemStatus.FULFILLING, "note": ""}) for i in r.items]
     return r.model_copy(update={"state": State.FULFILLING, "items": items})
+
+
+def run_decided(r: AccessRequest) -> AccessRequest:
+    """Dana's one click decided her three steps; her manager's step is left."""
+    steps = [
+        s.model_copy(update={"status": StepStatus.APPROVED, "decided_by": "dana@t.test"})
+        if s.index < 3
+        else s
+        for s in r.steps
+    ]
+    return r.model_copy(update={"steps": steps})
 
 
 def problems() -> list[dict[str, Any]]:
@@ -124,6 +151,26 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "clarification": clarify.clarification(problems(), thread=THREAD),
         "approver_dm": approvals.approver_dm(r["submitted"], d, step_index=0),
         "approver_dm_privileged": approvals.approver_dm(r["privileged"], d, step_index=1),
+        "approver_dm_run": approvals.approver_dm(r["run"], d, step_index=0),
+        "decided_dm_run": approvals.decided_dm(run_decided(r["run"]), d),
+        "receipt_run": confirmation.receipt([r["run"]], d),
+        "alert_leftover": alerts.leftover_alert(TOM_LEFTOVER, d),
+        "alert_answered": alerts.alert_answered(
+            alerts.leftover_alert(TOM_LEFTOVER, d)["blocks"], [r["submitted"]], d, by=OWNER
+        ),
+        "followup_reminder_dm": followups.reminder_dm(r["submitted"], d, step_index=0, since=NOW),
+        "followup_escalation_dm": followups.escalation_dm(
+            r["submitted"], d, step_index=0, since=NOW
+        ),
+        "followup_reminded": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=False, to=["ceo@t.test"]
+        ),
+        "followup_escalated": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=True, to=["omar@t.test"]
+        ),
+        "followup_escalated_to_nobody": followups.requester_line(
+            r["submitted"], d, step_index=0, escalated=True, to=[]
+        ),
         "decided_dm_approved": approvals.decided_dm(r["privileged"], d),
         "decided_dm_rejected": approvals.decided_dm(r["rejected"], d),
         "approve_changes_modal": approvals.approve_changes_modal(r["two_items"], d),

@@ -143,6 +143,19 @@ def requests() -> dict[str, AccessRequest]:
         "two_items": request(
             "AR-1009", [write, aws], [step(0, "manager", ["ceo@t.test"])], requester="alex@t.test"
         ),
+        "run": request(  # one approver for three steps, and four eyes adds her manager
+            "AR-1010",
+            [admin],
+            [
+                step(0, "manager", ["dana@t.test"]),
+                step(1, "app_owner", ["dana@t.test"]),
+                step(2, "group:security", ["dana@t.test"]),
+                step(3, "four_eyes", ["ceo@t.test"]),
+            ],
+            requester="alex@t.test",
+            end=END_6,
+            four_eyes=True,
+        ),
     }
 
 

@@ -52,7 +52,8 @@ def test_ids_are_unique_within_a_block_and_a_payload() -> None:
 
 
 def test_button_values_are_request_or_thread_ids() -> None:
-    allowed = {THREAD, "AR-1001", "AR-1002", "AR-1003", "AR-1005", "AR-1006", "AR-1009"}
+    allowed = {THREAD, "AR-1001", "AR-1002", "AR-1003", "AR-1005", "AR-1006", "AR-1009", "AR-1010"}
+    allowed.add("tom@t.test")  # a leftover-access alert names the person
     for name, payload in PAYLOADS.items():
         for button in buttons_in(payload):
             if "value" in button:

@@ -81,3 +81,16 @@ def test_a_choice_the_user_answered_is_asked_for() -> None:
     chosen = answered_choices(transcript)
     assert unasked(["something for the docs", "that one"], custom("wiki:edit"), chosen) == []
     assert answered_choices(transcript[:2]) == set()  # offered, never answered
+
+
+def test_the_requesters_own_access_is_named_by_me() -> None:
+    card = {"kind": "grant", "access_like": {"kind": "person", "ref": "bo@tiny.test"}}
+    card["beneficiary"], card["entitlements"] = "ada@tiny.test", ["github:write"]
+
+    def by_bo(text: str) -> list[str]:
+        return unasked_items(DIRECTORY, Conversation("bo@tiny.test", [text]), card, now=NOW)
+
+    assert by_bo("Ada should have the same access as me, permanent") == []
+    assert by_bo("Ada should have the same access, permanent") == ["github:write"]
+    quoted = 'Ada should have it. "she gets the same access as me" Max said'
+    assert by_bo(quoted) == ["github:write"]  # "me" only in a quote: not asked
