@@ -233,6 +233,31 @@ class Leases(Protocol):
         ...
 
 
+class ShownCard(NamedTuple):
+    """The message showing a conversation's current confirmation card."""
+
+    message: MessageAt
+    open: bool  # False once submitted or cancelled: it then shows the outcome, not a card
+
+
+class Cards(Protocol):
+    """Which message shows each conversation's current card, for every process that
+    shares the store: a click on any other card of the conversation is on a replaced
+    one. Written under the conversation's lock, as the turn or click that changes it."""
+
+    def current(self, conversation: str) -> ShownCard | None: ...
+
+    def show(self, conversation: str, card: MessageAt | None, at: datetime) -> MessageAt | None:
+        """`card` is now the conversation's current card (None: it has none); the card
+        it replaces when that one was still open (its message then goes stale)."""
+        ...
+
+    def close(self, conversation: str, at: datetime) -> None:
+        """The current card was submitted or cancelled: it stays current (a repeated
+        click on it finds that outcome), and the next `show` leaves its message alone."""
+        ...
+
+
 class OutboxAction(StrEnum):
     GRANT = "grant"
     REVOKE = "revoke"
@@ -314,6 +339,7 @@ class UnitOfWork(Protocol):
     inbox: Inbox
     leases: Leases
     outbox: Outbox
+    cards: Cards
 
     def __enter__(self) -> Self: ...
     def __exit__(

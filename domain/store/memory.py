@@ -22,6 +22,7 @@ from domain.model.org import HeldGrant, Identity, OrgData
 from domain.model.requests import OPEN_STATES, TIMED_KINDS, AccessRequest, AuditEvent, State
 from domain.ports import (
     AuditLog,
+    Cards,
     DeadJobs,
     IdempotencyKeys,
     Inbox,
@@ -32,8 +33,10 @@ from domain.ports import (
     OrgRepository,
     Outbox,
     RequestRepository,
+    ShownCard,
     SyncReport,
 )
+from domain.store.memory_cards import MemoryCards
 from domain.store.memory_outbox import DeliveryRow, MemoryOutbox
 from domain.store.snapshot import diff_org, org_rows, sync_report
 
@@ -49,6 +52,7 @@ class _State:
     job_seq: int = 0  # ids are never reused, as with the SQL sequence
     leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     deliveries: list[DeliveryRow] = field(default_factory=list)
+    cards: dict[str, ShownCard] = field(default_factory=dict)
 
 
 @dataclass
@@ -333,6 +337,7 @@ class InMemoryUnitOfWork:
     inbox: Inbox
     leases: Leases
     outbox: Outbox
+    cards: Cards
 
     def __init__(self, org: OrgData | None = None) -> None:
         self._committed = _State(org=org, org_version=1 if org else 0)
@@ -348,6 +353,7 @@ class InMemoryUnitOfWork:
         self.inbox = _Inbox(state)
         self.leases = _Leases(state)
         self.outbox = MemoryOutbox(state.deliveries)
+        self.cards = MemoryCards(state.cards)
 
     def __enter__(self) -> Self:
         if self._depth == 0:

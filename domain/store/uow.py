@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 
 from domain.ports import (
     AuditLog,
+    Cards,
     IdempotencyKeys,
     Inbox,
     Leases,
@@ -23,6 +24,7 @@ from domain.ports import (
     RequestRepository,
 )
 from domain.store.audit import SqlAuditLog
+from domain.store.cards import SqlCards
 from domain.store.inbox import SqlInbox, SqlLeases
 from domain.store.keys import SqlIdempotencyKeys
 from domain.store.org_repo import SqlOrgRepository
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
         self.inbox: Inbox = SqlInbox(self.connection)
         self.leases: Leases = SqlLeases(self.connection)
         self.outbox: Outbox = SqlOutbox(self.connection)
+        self.cards: Cards = SqlCards(self.connection)
 
     def connection(self) -> Connection:
         if self._connection is None:

@@ -33,6 +33,7 @@ from slack_app.blocks.card_items import ticked
 from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
+from slack_app.listeners import current_card
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import (
     acting_person,
@@ -121,21 +122,19 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await cancel(deps, body, thread=str(action.get("value") or ""))
 
     @app.action(Action.EDIT)
-    async def on_edit(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_edit(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await tell(deps, body, EDIT_HINT)
+        if not await current_card.replaced(deps, str(action.get("value") or ""), body):
+            await tell(deps, body, EDIT_HINT)
 
     @app.action(Action.REASON_SELECT)
-    async def on_reason(ack: AsyncAck) -> None:
-        await ack()  # read from the card's state when Submit is clicked
-
     @app.action(Action.CARD_ITEMS)
-    async def on_tick(ack: AsyncAck) -> None:
-        await ack()  # read from the card's state when Submit is clicked, like the reason
-
     @app.action(pattern(Action.PICK_APPROVER))
-    async def on_pick(ack: AsyncAck) -> None:
-        await ack()  # read from the card's state when Submit is clicked, like the reason
+    async def on_card_input(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Read from the card's state when Submit is clicked; on a replaced card, the
+        change is where the person learns it was replaced."""
+        await ack()
+        await current_card.replaced(deps, conversation(team_of(body), channel_of(body) or ""), body)
 
     @app.options(pattern(Action.PICK_APPROVER))
     async def on_pick_search(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -150,7 +149,7 @@ async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
     job's later attempt, whose earlier one may have died after the submission and
     before the receipt or the approvers' DMs: those are then finished, not skipped."""
     person = await acting_person(deps, body)
-    if person is None:
+    if person is None or await current_card.replaced(deps, thread, body):
         return
     runtime = deps.runtime
     state = await blocking(deps.runner.state, thread)
@@ -172,6 +171,9 @@ async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
     card = card_ref(body, person.id)
     try:
         async with deps.conversation_lock(thread):
+            if not await blocking(current_card.is_current, runtime, thread, body):
+                await current_card.retire(deps, body)  # a newer turn got in first
+                return
             current = (await blocking(deps.runner.state, thread)).get("proposal") or {}
             if not shown or Proposal.model_validate(current).fingerprint() != shown:
                 await tell(deps, body, STALE)
@@ -182,7 +184,7 @@ async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)
                 return
             wish = Wish(str(reason), chosen_approvers(body), ticks)
             made = await blocking(_submit_and_confirm, deps, thread, person.id, wish, again=again)
-            deps.cards.pop(thread, None)
+            await blocking(current_card.close, runtime, thread)
     except Duplicate:
         log.info("submit click on %s already handled", thread)
         return
@@ -256,9 +258,13 @@ async def cancel(deps: SlackDeps, body: dict[str, Any], *, thread: str) -> None:
     if person is None:
         return
     async with deps.conversation_lock(thread):
-        reply = await blocking(deps.runner.cancel, thread, person.id)
+        current = await blocking(current_card.is_current, deps.runtime, thread, body)
+        reply = await blocking(deps.runner.cancel, thread, person.id) if current else None
         if reply is not None:
-            deps.cards.pop(thread, None)
+            await blocking(current_card.close, deps.runtime, thread)
+    if not current:
+        await current_card.retire(deps, body)
+        return
     card = card_ref(body, person.id)
     if reply is None:
         requester = str((await blocking(deps.runner.state, thread)).get("requester") or "")

@@ -18,7 +18,6 @@ from agent.checkpoint import close_checkpointer
 from agent.runner import AgentRunner
 from slack_app.bootstrap import Runtime
 from slack_app.listeners.authorization import BotAuthorization
-from slack_app.listeners.records import MessageRef
 from slack_app.settings import Settings
 from slack_app.slackapi.users import UserMap
 from slack_app.web.metrics import Metrics
@@ -43,7 +42,6 @@ class SlackDeps:
     turns: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="agent-turn")
     )  # agent turns wait on the model: their own threads, not the store's
-    cards: dict[str, MessageRef] = field(default_factory=dict)  # thread -> its live card
     _locks: defaultdict[str, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )

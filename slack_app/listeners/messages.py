@@ -23,6 +23,7 @@ from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.ports import MessageAt
 from slack_app import logs
+from slack_app.listeners import current_card
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
 from slack_app.listeners.records import MessageRef
@@ -150,13 +151,14 @@ async def _turn_bound(
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
             ref = _ref(sent, person_id)
         # a read-only answer leaves the open card (or question) open: its buttons stay
-        previous = None if kind is Outcome.ANSWERED else deps.cards.pop(thread, None)
-        if ref is not None and replies.is_card(payload):
-            deps.cards[thread] = ref
+        previous = None
+        if kind is not Outcome.ANSWERED:
+            card = ref if ref is not None and replies.is_card(payload) else None
+            previous = await blocking(current_card.show, deps.runtime, thread, card)
     if posted is not None and ref is not None:
         await retry.notify(deps.client.chat_update, channel=ref.channel, ts=ref.ts, **payload)
     if previous is not None and previous != ref:
-        await update(deps, previous, replies.text(replies.SUPERSEDED))
+        await update(deps, previous, current_card.note())
     return ref
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from slack_app.blocks.ids import Action
-from slack_app.listeners.card import STALE
-from slack_app.listeners.deps import SlackDeps
+from slack_app.slackapi.replies import SUPERSEDED
 from tests.scenario.flows import (
     card_for,
     dm_to,
@@ -64,22 +63,21 @@ def test_a_double_approve_click_decides_once(slack: SlackHarness) -> None:
         assert said["text"] == f"You already decided your step of {rid}."
 
 
-def test_submit_on_an_older_card_is_refused_by_any_process(slack: SlackHarness) -> None:
+def test_submit_on_an_older_card_turns_it_into_the_replaced_note(slack: SlackHarness) -> None:
     h = slack
     old = card_for(h, ALEX, "github write for 3 days")
     new = card_for(h, ALEX, "make it 2 days")
-    deps: SlackDeps = h.http.app.state.deps  # type: ignore[attr-defined]
-    deps.cards.clear()  # as on another replica: nothing remembered
-    h.click(
+    assert updated(h, old, count=2)["text"] == SUPERSEDED  # retired by the newer turn
+    h.click(  # a client that still shows the old card's buttons
         ALEX,
         button(old.payload, Action.SUBMIT),
         channel=old.channel,
         ts=old.ts,
         values=reason_state("New project"),
     )
-    said = h.slack.wait_for("chat.postEphemeral")[-1]
-    assert said["text"] == STALE
+    assert updated(h, old, count=3)["text"] == SUPERSEDED
     assert requests_of(h, ALEX_ID) == []  # the card showed 3 days; it was not submitted
+    assert h.slack.calls("chat.postEphemeral") == []  # the note says it all
     submit(h, ALEX, new)
     updated(h, new, count=2)
     (made,) = requests_of(h, ALEX_ID)
