@@ -261,6 +261,7 @@ class NameIndex:
     levels: dict[str, Catalog]  # per app (lookup key): its entitlements by name and alias
     entitlements: Catalog  # every entitlement, by name, alias and "app level"
     app_words: int  # the most words in any app name or alias
+    usernames: frozenset[str] = frozenset()  # every identity's username, casefolded
 
 
 _CACHE: weakref.WeakKeyDictionary[Directory, NameIndex] = weakref.WeakKeyDictionary()
@@ -285,6 +286,7 @@ def build_index(d: Directory) -> NameIndex:
         levels={key(a.id): _levels(a.entitlements) for a in d.data.applications},
         entitlements=_entitlements(d),
         app_words=max((len(k.split()) for k in apps.exact), default=1),
+        usernames=frozenset(i.username.casefold() for i in d.identities.values()),
     )
 
 

@@ -51,7 +51,12 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
     answer = plain
-    for account in dict.fromkeys(m.group(1) or m.group(2) for m in P.ACCOUNT.finditer(plain)):
+    for account in dict.fromkeys(
+        [
+            *(m.group(1) or m.group(2) for m in P.ACCOUNT.finditer(plain)),
+            *_usernames(directory, plain),
+        ]
+    ):
         plain = plain.replace(account, " ")  # "omar-h" is an account
     if ctx.stage == "clarify" and ctx.pending_slots[:1] == ("identity",):
         plain = ""  # an account name answers "which account", whoever it sounds like
@@ -90,7 +95,9 @@ def _fields(
     extras = {
         "entitlements": ents,
         "duration": phrase,
-        "identity_hints": _hints(text, reading, ctx),
+        "identity_hints": list(
+            dict.fromkeys([*_hints(text, reading, ctx), *_usernames(directory, text)])
+        ),
     }
     out.update({name: value for name, value in extras.items() if value})
     if "access_like" not in out and ents and out.get("kind") != "revoke" and ctx.stage == "new":
@@ -296,6 +303,18 @@ def _hints(text: str, reading: Reading, ctx: ModelContext) -> list[str]:
         if value and normalize(value) not in apps and normalize(value) not in {"new", "my"}:
             hints.append(value)
     return hints
+
+
+_ON_ACCOUNT = re.compile(r"\b(?:on|use|using|with|via)[^\S\n]+([\w.@-]{1,64})", re.I)
+
+
+def _usernames(directory: Directory, text: str) -> list[str]:
+    """ "github write on omar-h": an account the org knows by that username, not a person."""
+    index = name_index(directory)
+    words = (m.group(1) for m in _ON_ACCOUNT.finditer(text))
+    return [
+        w for w in words if w.casefold() in index.usernames and normalize(w) not in index.apps.exact
+    ]
 
 
 def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:

@@ -243,3 +243,17 @@ def test_extending_someone_elses_grant_names_them() -> None:
 def test_another_persons_access_on_an_open_card_is_a_new_request(said: str) -> None:
     ask = on_card(said)
     assert (ask.action, ask.access_like, ask.select_all) == ("request", "person", True)
+
+
+@pytest.mark.parametrize(
+    ("said", "account"),
+    [
+        ("github write on omar-h for a week", "omar-h"),
+        ("snowflake engineer on priya.shah for a week", "priya.shah"),
+        ("datadog standard using alex-m until friday", "alex-m"),
+    ],
+)
+def test_on_a_username_names_an_account_not_a_person_to_copy(said: str, account: str) -> None:
+    ask = read(said)
+    assert ask.access_like == "custom" and ask.reference is None
+    assert ask.identity_hints == [account]
