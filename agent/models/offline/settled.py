@@ -39,6 +39,8 @@ def settled(
     query = Q.query_of(text, reading)
     checked = Q.WHO_APPROVES.sub(" ", own) if query == "who_approves" else own
     refusal = refusal_of(checked, reading)
+    if refusal == "out_of_scope" and ctx.stage == "proposal":
+        refusal = None  # with a card open it is no change: the card stays, and says so
     if refusal is not None:
         return Ask(action="request", refusal=refusal)
     closed = _closed(text, ctx, items)
