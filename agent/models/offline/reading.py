@@ -107,6 +107,8 @@ def _fields(
     if ctx.stage == "new":
         _unknown_names(text, reading, out)
     _role_or_title(directory, reading, out)
+    if "access_like" not in out and out.get("kind") != "revoke" and P.MY_TITLE.search(text):
+        out["access_like"], out["reference"] = "job_title", "my title"
     if "access_like" not in out and ctx.stage == "new":
         unknown = _unknown_reference(text)
         if unknown:

@@ -257,3 +257,11 @@ def test_on_a_username_names_an_account_not_a_person_to_copy(said: str, account:
     ask = read(said)
     assert ask.access_like == "custom" and ask.reference is None
     assert ask.identity_hints == [account]
+
+
+@pytest.mark.parametrize(
+    "said", ["what my title gets, for 2 weeks", "standard access for my job title, permanent"]
+)
+def test_my_title_is_access_like_the_requesters_own_title(said: str) -> None:
+    ask = read(said)
+    assert (ask.access_like, ask.reference) == ("job_title", "my title")
