@@ -227,10 +227,12 @@ def _role_or_title(directory: Directory, reading: Reading, out: dict[str, Any]) 
     if "role" in near or "bundle" in near:
         return
     plural = role.text.endswith("s") and not reading.words[role.end - 1].endswith("ss")
-    if plural or "other" in reading.before(role, 2):  # "the other data analysts": people
-        out["access_like"] = "job_title"
-        return
-    if title_form(role.text) in name_index(directory).titles.exact:
+    is_title = title_form(role.text) in name_index(directory).titles.exact
+    if plural or "other" in reading.before(role, 2):
+        if is_title:  # "the other data analysts": people with that title
+            out["access_like"] = "job_title"
+        return  # "what new SREs get": the role "New SRE", no title is called that
+    if is_title:
         out["access_like"] = None
         del out["access_like"]
 

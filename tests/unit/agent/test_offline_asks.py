@@ -265,3 +265,14 @@ def test_on_a_username_names_an_account_not_a_person_to_copy(said: str, account:
 def test_my_title_is_access_like_the_requesters_own_title(said: str) -> None:
     ask = read(said)
     assert (ask.access_like, ask.reference) == ("job_title", "my title")
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("what new SREs get, for a month", "role"),  # no title is called "New SRE"
+        ("like the other data analysts for a week", "job_title"),  # people with that title
+    ],
+)
+def test_a_plural_role_name_is_the_role_unless_a_title_has_that_name(said: str, kind: str) -> None:
+    assert read(said).access_like == kind
