@@ -12,7 +12,7 @@ from agent.models.offline import patterns as P
 from agent.models.offline.actions import edit_ask, narrowed, with_pasted
 from agent.models.offline.ends import end_words
 from agent.models.offline.justification import find_justification, why_fields
-from agent.models.offline.settled import settled
+from agent.models.offline.settled import by_phrase, settled
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
 from agent.pasted import split_pasted
@@ -47,6 +47,8 @@ def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     why = find_justification(directory, own, ctx.now, weak_cues=not _asks_beneficiary(ctx))
     text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
     phrase = _duration(directory, end_words(own), ctx)
+    if ctx.stage == "clarify" and "duration" in ctx.pending_slots:
+        phrase = by_phrase(own, phrase)  # "by a week" answering an extension's "Until when?"
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco

@@ -276,3 +276,9 @@ def test_my_title_is_access_like_the_requesters_own_title(said: str) -> None:
 )
 def test_a_plural_role_name_is_the_role_unless_a_title_has_that_name(said: str, kind: str) -> None:
     assert read(said).access_like == kind
+
+
+@pytest.mark.parametrize(("said", "duration"), [("by a week", "by a week"), ("a week", "a week")])
+def test_by_a_length_answering_until_when_keeps_by(said: str, duration: str) -> None:
+    """The extension counts "by a week" from the current end; a grant reads it as a week."""
+    assert read(said, "clarify", ("duration",)).duration == duration
