@@ -220,11 +220,11 @@ class Catalog:
             Hit(self.choice_ids[n], 90.0, Tier.WORDS)
             for n, choice in enumerate(self.choices)
             if len(names := choice.split()) == len(words)
-            and all(_one_typo(w, c) for w, c in zip(words, names, strict=True))
+            and all(one_typo(w, c) for w, c in zip(words, names, strict=True))
         ]
 
 
-def _one_typo(typed: str, word: str) -> bool:
+def one_typo(typed: str, word: str) -> bool:
     if typed == word:
         return True
     return min(len(typed), len(word)) >= 5 and OSA.distance(typed, word) <= 1

@@ -282,3 +282,15 @@ def test_a_plural_role_name_is_the_role_unless_a_title_has_that_name(said: str, 
 def test_by_a_length_answering_until_when_keeps_by(said: str, duration: str) -> None:
     """The extension counts "by a week" from the current end; a grant reads it as a week."""
     assert read(said, "clarify", ("duration",)).duration == duration
+
+
+@pytest.mark.parametrize(
+    ("said", "items"),
+    [
+        ("cna i get pagerduty responer untill friday", ["PagerDuty responder"]),
+        ("datadgo standart acess for 2 wekks", ["Datadog standard"]),
+        ("datadog admin for a day", ["datadog:admin"]),
+    ],
+)
+def test_a_level_typed_with_one_typo_is_that_level(said: str, items: list[str]) -> None:
+    assert read(said).entitlements == items
