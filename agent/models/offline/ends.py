@@ -42,8 +42,27 @@ _REWRITES = (
 )
 
 
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri)"  # not "sat", "sun": words of their own
+)
+_LAST_DAY = re.compile(rf"(?<![\w-])(\w+)?(\s+)({_DAY})\s*[.!]?\s*$", _I)
+_DAY_CUES = frozenset(
+    "until till til by on from next this since before after starting last every".split()
+)
+
+
 def end_words(text: str) -> str:
     """`text` with the end said the way the duration grammar reads it."""
     for pattern, repl in _REWRITES:
         text = pattern.sub(repl, text)
-    return text
+    return _last_day(text)
+
+
+def _last_day(text: str) -> str:
+    """ "gh write fri": a weekday ending the message, with no word of its own before it,
+    is the last day ("until fri")."""
+    m = _LAST_DAY.search(text)
+    if m is None or (m.group(1) or "").casefold() in _DAY_CUES or m.group(1) is None:
+        return text
+    return f"{text[: m.start(3)]}until {text[m.start(3) :]}"

@@ -294,3 +294,16 @@ def test_by_a_length_answering_until_when_keeps_by(said: str, duration: str) -> 
 )
 def test_a_level_typed_with_one_typo_is_that_level(said: str, items: list[str]) -> None:
     assert read(said).entitlements == items
+
+
+@pytest.mark.parametrize(
+    ("said", "duration"),
+    [
+        ("gh write fri", "until fri"),
+        ("jira user thursday", "until thursday"),
+        ("datadog standard from monday", None),  # a start, not an end
+        ("datadog standard next wed", None),
+    ],
+)
+def test_a_weekday_ending_the_ask_is_its_last_day(said: str, duration: str | None) -> None:
+    assert read(said).duration == duration
