@@ -52,6 +52,21 @@ _DAY_CUES = frozenset(
 )
 
 
+# "Dana is out till Monday": someone's absence, not the end of the access.
+_AWAY = re.compile(
+    r"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|will\s+be|'s)\s+(?:out|away|off|back|on\s+"
+    r"(?:leave|vacation|holiday|pto|sick\s+leave)|travel+ing|unavailable|ooo)\s+"
+    r"(?:till|until|til|through|thru|to|from)\s+[\w.]{1,32}(?:\s+\d{1,2}(?:st|nd|rd|th)?)?",
+    _I,
+)
+
+
+def without_absences(text: str) -> str:
+    """`text` without the ends of someone's absence ("Dana is out till Monday"), which
+    say who answers when, not when the access ends."""
+    return _AWAY.sub(" ", text)
+
+
 def end_words(text: str) -> str:
     """`text` with the end said the way the duration grammar reads it."""
     for pattern, repl in _REWRITES:

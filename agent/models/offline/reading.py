@@ -10,7 +10,7 @@ from agent.answers import choice_number
 from agent.ask import Ask
 from agent.models.offline import patterns as P
 from agent.models.offline.actions import edit_ask, narrowed, with_pasted
-from agent.models.offline.ends import end_words
+from agent.models.offline.ends import end_words, without_absences
 from agent.models.offline.justification import find_justification, why_fields
 from agent.models.offline.settled import by_phrase, settled
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
@@ -46,7 +46,7 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
 def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     why = find_justification(directory, own, ctx.now, weak_cues=not _asks_beneficiary(ctx))
     text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
-    phrase = _duration(directory, end_words(own), ctx)
+    phrase = _duration(directory, end_words(without_absences(own)), ctx)
     if ctx.stage == "clarify" and "duration" in ctx.pending_slots:
         phrase = by_phrase(own, phrase)  # "by a week" answering an extension's "Until when?"
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))

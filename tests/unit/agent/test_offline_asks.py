@@ -307,3 +307,16 @@ def test_a_level_typed_with_one_typo_is_that_level(said: str, items: list[str]) 
 )
 def test_a_weekday_ending_the_ask_is_its_last_day(said: str, duration: str | None) -> None:
     assert read(said).duration == duration
+
+
+@pytest.mark.parametrize(
+    ("said", "duration"),
+    [
+        ("Dana is out till Monday, just file it: datadog standard until Friday", "until Friday"),
+        ("I'm on leave until March 20, need github write for 2 weeks", "for 2 weeks"),
+    ],
+)
+def test_the_end_of_someones_absence_is_not_the_access_end(said: str, duration: str) -> None:
+    ask = read(said)
+    assert ask.duration == duration
+    assert ask.access_like == "custom"  # "Dana is out": Dana is nobody's access to copy
