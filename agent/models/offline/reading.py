@@ -147,10 +147,13 @@ def _asks_beneficiary(ctx: ModelContext) -> bool:
 def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[str]]:
     refs: list[str] = []
     bens: list[str] = []
+    label = _LABEL.match(text)
     for span in reading.of("person"):
         if _neutral(reading, span):
             continue
         role = _person_role(reading, span) or default
+        if label and span.start == 0 and normalize(label.group(1)) == normalize(span.text):
+            role = "beneficiary"  # "George Miller: same access as Karl": the card is George's
         (refs if role == "reference" else bens).append(span.text)
     words: list[str] = []  # the three words before each "my manager": each part read once
     last = 0
@@ -165,6 +168,9 @@ def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[
     if service:
         bens.insert(0, service.group(1))  # not a person: the tools refuse it
     return refs, bens
+
+
+_LABEL = re.compile(r"^\s*([^\W\d][\w.' -]{0,63}?)\s*:(?!//)")
 
 
 def _person_role(reading: Reading, span: Span) -> str | None:

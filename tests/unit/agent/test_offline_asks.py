@@ -320,3 +320,21 @@ def test_the_end_of_someones_absence_is_not_the_access_end(said: str, duration: 
     ask = read(said)
     assert ask.duration == duration
     assert ask.access_like == "custom"  # "Dana is out": Dana is nobody's access to copy
+
+
+@pytest.mark.parametrize(
+    ("said", "beneficiary", "reference"),
+    [
+        (
+            "George Miller: same access as Karl Richter, permanently",
+            "george miller",
+            "karl richter",
+        ),
+        ("Priya Raman: github write for a week", "priya raman", None),
+    ],
+)
+def test_a_person_named_before_a_colon_is_who_the_ask_is_for(
+    said: str, beneficiary: str, reference: str | None
+) -> None:
+    ask = read(said)
+    assert (ask.beneficiary, ask.reference) == (beneficiary, reference)
