@@ -77,7 +77,8 @@ def end_words(text: str) -> str:
 def _last_day(text: str) -> str:
     """ "gh write fri": a weekday ending the message, with no word of its own before it,
     is the last day ("until fri")."""
-    m = _LAST_DAY.search(text)
-    if m is None or (m.group(1) or "").casefold() in _DAY_CUES or m.group(1) is None:
+    cut = max(0, len(text.rstrip()) - 48)  # the last words only: linear on any text (rule 7)
+    m = _LAST_DAY.search(text, cut)
+    if m is None or m.group(1) is None or m.group(1).casefold() in _DAY_CUES:
         return text
     return f"{text[: m.start(3)]}until {text[m.start(3) :]}"
