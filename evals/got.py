@@ -80,5 +80,7 @@ def _item_end(p: Proposal, item: ProposedItem, tz: tzinfo | None) -> str | None:
     end = item.end
     if end is None:
         return PERMANENT if p.kind != "revoke" else None
+    if item.end_date is not None:
+        return item.end_date  # its last day, as the card says it ("at the end of 31 Mar")
     when = datetime.fromisoformat(str(end).replace("Z", "+00:00"))
     return (when.astimezone(tz) if tz is not None else when).date().isoformat()

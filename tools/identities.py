@@ -10,6 +10,7 @@ from pydantic import Field
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.identities import IdentityChoice, choose_identity
+from domain.model.org import Identity
 from tools.base import ToolContext, ToolModel
 from tools.proposal_models import ProposalInput
 
@@ -88,7 +89,16 @@ def pick_account(directory: Directory, options: list[str], hints: list[str]) -> 
         return by_name[0].id
     found = [i for i in idents if _described(i.username, wanted)] if wanted else idents
     found = [i for i in found if not _described(i.username, unwanted)]
+    if len(found) > 1 and wanted & _PLAIN:
+        found = _least_qualified(found)
     return found[0].id if len(found) == 1 and (wanted or unwanted) else None
+
+
+def _least_qualified(idents: list[Identity]) -> list[Identity]:
+    """ "the personal one" of priya.shah and priya.shah.reporting: the account whose
+    username the others only add words to."""
+    parts = {i.id: set(re.split(r"[-_.@]", key(i.username))) for i in idents}
+    return [i for i in idents if all(parts[i.id] < parts[o.id] for o in idents if o is not i)]
 
 
 def names_own_account(directory: Directory, person_id: str, text: str) -> bool:

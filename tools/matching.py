@@ -22,6 +22,7 @@ from enum import IntEnum
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from domain.ids import key
 from domain.model.directory import Directory
@@ -118,6 +119,7 @@ class Catalog:
     cutoff: float = 75.0
     word_fuzzy: bool = False  # a one-word query is also compared with single name words
     word_cutoff: float = 75.0  # one swap in a four-letter word ("Jhon") scores 75
+    word_typos: bool = False  # a name whose every word is typed with at most one typo
     ids: list[str] = field(default_factory=list)
     exact: dict[str, dict[str, float]] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
@@ -201,12 +203,31 @@ class Catalog:
 
     def _fuzzy(self, form: str, limit: int) -> list[Hit]:
         found: dict[str, Hit] = {}
+        if self.word_typos:
+            merge(found, self._word_typos(form.split()))
         pairs = _extract(form, self.choices, self.scorer, self.cutoff, limit)
         merge(found, (Hit(self.choice_ids[i], s, Tier.FUZZY) for i, s in pairs))
         if self.vocabulary and " " not in form:
             for i, s in _extract(form, self.vocabulary, fuzz.ratio, self.word_cutoff, limit):
                 merge(found, (Hit(x, s, Tier.FUZZY) for x in self.words[self.vocabulary[i]]))
         return list(found.values())
+
+    def _word_typos(self, words: list[str]) -> list[Hit]:
+        """ "senoir backend engineer": each word the name's own, or one typo away from it
+        where both have five letters or more; such a name beats one that only shares
+        some of the words ("Backend Engineer")."""
+        return [
+            Hit(self.choice_ids[n], 90.0, Tier.WORDS)
+            for n, choice in enumerate(self.choices)
+            if len(names := choice.split()) == len(words)
+            and all(one_typo(w, c) for w, c in zip(words, names, strict=True))
+        ]
+
+
+def one_typo(typed: str, word: str) -> bool:
+    if typed == word:
+        return True
+    return min(len(typed), len(word)) >= 5 and OSA.distance(typed, word) <= 1
 
 
 def _extract(
@@ -261,6 +282,7 @@ class NameIndex:
     levels: dict[str, Catalog]  # per app (lookup key): its entitlements by name and alias
     entitlements: Catalog  # every entitlement, by name, alias and "app level"
     app_words: int  # the most words in any app name or alias
+    usernames: frozenset[str] = frozenset()  # every identity's username, casefolded
 
 
 _CACHE: weakref.WeakKeyDictionary[Directory, NameIndex] = weakref.WeakKeyDictionary()
@@ -285,6 +307,7 @@ def build_index(d: Directory) -> NameIndex:
         levels={key(a.id): _levels(a.entitlements) for a in d.data.applications},
         entitlements=_entitlements(d),
         app_words=max((len(k.split()) for k in apps.exact), default=1),
+        usernames=frozenset(i.username.casefold() for i in d.identities.values()),
     )
 
 
@@ -304,7 +327,7 @@ def _emails(d: Directory) -> Catalog:
 
 
 def _titles(d: Directory) -> Catalog:
-    titles = Catalog(canon=title_form, cutoff=70.0)
+    titles = Catalog(canon=title_form, cutoff=70.0, word_typos=True)
     for title in d.titles():
         titles.add(title, title)
         for short in initialisms(title_form(title)):

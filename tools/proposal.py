@@ -272,6 +272,8 @@ def _reference(
         if p.beneficiary and key(person.id) == key(p.beneficiary.id):
             raise Refused("same_person", "That's the same person: there is nothing to copy.")
         return AccessLikeRef(kind="person", ref=person.id, label=person.name)
+    if kind == "job_title":
+        text = _own_title(ctx, text)
     finder = match_title if kind == "job_title" else match_role
     found = finder(d, text)
     if found.id is None:
@@ -289,6 +291,17 @@ def _reference(
         )
         return None
     return AccessLikeRef(kind=kind, ref=found.id, label=_ref_label(ctx, kind, found.id))
+
+
+_MY_TITLE = frozenset({"my title", "my job title", "my job", "my position", "my own title"})
+
+
+def _own_title(ctx: ToolContext, text: str) -> str:
+    """ "what my title gets": the requester's own job title (conversation spec §1)."""
+    if " ".join(text.casefold().split()) not in _MY_TITLE:
+        return text
+    me = ctx.directory.person(ctx.requester_id)
+    return me.title if me is not None and me.title else text
 
 
 def _ref_label(ctx: ToolContext, kind: str, ref: str) -> str:

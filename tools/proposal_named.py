@@ -84,6 +84,11 @@ def _one(
             )
         ids = [e.id for e in d.apps[key(app.id)].entitlements]
     exact = m.match == "exact"
+    if pool is not None and not exact:
+        apps = _apps_named(ctx, text)  # "same aws access as Ben": AWS Dev and AWS Prod
+        in_apps = [e for e in pool if key(d.app_of[key(e)].id) in apps]
+        if in_apps:
+            return in_apps
     if pool is not None:
         inside = [i for i in ids if i in pool]
         if inside and (exact or _one_app(ctx, ids)):
@@ -96,6 +101,15 @@ def _one(
     if exact:
         return ids
     return _pick(ctx, text, ids, held, p, ask)
+
+
+def _apps_named(ctx: ToolContext, text: str) -> set[str]:
+    """The apps a word names equally well when it names several ("aws"), by key."""
+    found = match_app(ctx.directory, text)
+    if found.match != "ambiguous" or not found.hits:
+        return set()
+    best = max(h.score for h in found.hits)
+    return {key(h.id) for h in found.hits if h.score == best and h.tier is not Tier.FUZZY}
 
 
 def _pick(

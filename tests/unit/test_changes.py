@@ -193,6 +193,20 @@ def test_set_account_by_name_or_description(words: str, account: str) -> None:
     assert r.said == f"GitHub now on {account.split(':')[1]}."
 
 
+def test_the_personal_account_is_the_one_the_others_only_add_words_to() -> None:
+    """priya.shah and priya.shah.reporting are both not admin: "personal" is priya.shah."""
+    shah = "priya.shah@acme.test"
+    p = card(
+        shah,
+        entitlements=["snowflake engineer"],
+        duration="1 week",
+        identity_hints=["priya.shah.reporting"],
+    )
+    assert p.items[0].identity_id == "snowflake:priya.shah.reporting"
+    r = change(p, Change(op=ChangeOp.SET_ACCOUNT, account="personal"), requester=shah)
+    assert r.proposal.items[0].identity_id == "snowflake:priya.shah", r.not_understood
+
+
 def test_set_account_where_there_is_no_choice() -> None:
     p = card(entitlements=["github write"], duration="1 week")
     r = change(p, Change(op=ChangeOp.SET_ACCOUNT, account="admin"))

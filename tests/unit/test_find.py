@@ -284,6 +284,9 @@ def test_find_people_tool_labels_and_flags() -> None:
         ("product", "exact", ["Product Manager"]),
         ("backend", "ambiguous", ["Backend Engineer", "Senior Backend Engineer"]),
         ("backend engneer", "exact", ["Backend Engineer"]),
+        # one typo in a word of five letters or more, every word of the title typed
+        ("senoir backend engineer", "exact", ["Senior Backend Engineer"]),
+        ("senior backend enginer", "exact", ["Senior Backend Engineer"]),
         ("astronaut", "none", []),
     ],
 )

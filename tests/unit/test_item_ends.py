@@ -193,3 +193,17 @@ def test_a_card_altered_to_ask_for_more_is_refused(forge: object) -> None:
             clock=FixedClock(NOW),
         )
     assert err.value.code == "over_cap"
+
+
+def test_the_eval_reads_an_items_end_as_its_last_day_like_the_card() -> None:
+    """ "until the end of April": the uncapped item ends at midnight after 30 April, which
+    the card says as "at the end of Thu 30 Apr" and the eval scores as 2026-04-30."""
+    from zoneinfo import ZoneInfo
+
+    from evals.got import proposal_slots
+
+    p = propose(
+        entitlements=["salesforce admin", "salesforce read only"], duration="until 30 April"
+    )
+    slots = proposal_slots(p, ZoneInfo("Europe/Berlin"))
+    assert slots["ends"] == {"salesforce:admin": "2026-04-03", "salesforce:read-only": "2026-04-30"}

@@ -166,3 +166,17 @@ def test_an_account_named_as_if_a_person_is_an_account_not_the_same_person(words
     )
     assert p.refusal is None
     assert [(i.entitlement_id, i.identity_id) for i in p.items] == [("okta:admin", "okta:mokafor")]
+
+
+def test_my_title_is_the_requesters_own_job_title() -> None:
+    """Spec §1: "what my title gets" is access like the requester's own title."""
+    lena = "lena.wagner@acme.test"
+    p = propose(requester=lena, access_like="job_title", reference="my title", duration="permanent")
+    assert p.access_like is not None and p.access_like.ref == "Backend Engineer"
+
+
+def test_narrowed_by_a_word_naming_several_apps_keeps_all_of_their_items() -> None:
+    """ "same aws access as Ben": "aws" names AWS Development and AWS Production alike."""
+    p = propose(access_like="person", reference="Ben Carter", entitlements=["aws"], duration="1w")
+    assert p.status == "ready", p.problems
+    assert ids(p) == ["aws-dev:power-user", "aws-prod:read-only"]

@@ -17,7 +17,7 @@ from agent.models.offline.justification import Justification
 from agent.models.offline.spans import COMMON, read
 from domain.model.directory import Directory
 from tools.change_models import Change, ChangeOp
-from tools.matching import normalize
+from tools.matching import name_index, normalize
 
 _I = re.IGNORECASE
 _NAME = (
@@ -156,8 +156,7 @@ def _is_account(directory: Directory, word: str, *, explicit: bool) -> bool:
 
 
 def _is_username(directory: Directory, word: str) -> bool:
-    w = word.casefold()
-    return any(i.username.casefold() == w for i in directory.identities.values())
+    return word.casefold() in name_index(directory).usernames
 
 
 def _is_item(directory: Directory, word: str) -> bool:

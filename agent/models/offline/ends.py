@@ -42,8 +42,43 @@ _REWRITES = (
 )
 
 
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri)"  # not "sat", "sun": words of their own
+)
+_LAST_DAY = re.compile(rf"(?<![\w-])(\w+)?(\s+)({_DAY})\s*[.!]?\s*$", _I)
+_DAY_CUES = frozenset(
+    "until till til by on from next this since before after starting last every".split()
+)
+
+
+# "Dana is out till Monday": someone's absence, not the end of the access.
+_AWAY = re.compile(
+    r"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|will\s+be|'s)\s+(?:out|away|off|back|on\s+"
+    r"(?:leave|vacation|holiday|pto|sick\s+leave)|travel+ing|unavailable|ooo)\s+"
+    r"(?:till|until|til|through|thru|to|from)\s+[\w.]{1,32}(?:\s+\d{1,2}(?:st|nd|rd|th)?)?",
+    _I,
+)
+
+
+def without_absences(text: str) -> str:
+    """`text` without the ends of someone's absence ("Dana is out till Monday"), which
+    say who answers when, not when the access ends."""
+    return _AWAY.sub(" ", text)
+
+
 def end_words(text: str) -> str:
     """`text` with the end said the way the duration grammar reads it."""
     for pattern, repl in _REWRITES:
         text = pattern.sub(repl, text)
-    return text
+    return _last_day(text)
+
+
+def _last_day(text: str) -> str:
+    """ "gh write fri": a weekday ending the message, with no word of its own before it,
+    is the last day ("until fri")."""
+    cut = max(0, len(text.rstrip()) - 48)  # the last words only: linear on any text (rule 7)
+    m = _LAST_DAY.search(text, cut)
+    if m is None or m.group(1) is None or m.group(1).casefold() in _DAY_CUES:
+        return text
+    return f"{text[: m.start(3)]}until {text[m.start(3) :]}"

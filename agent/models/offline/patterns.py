@@ -223,4 +223,6 @@ UNKNOWN_TITLE = re.compile(
 UNKNOWN_ROLE = re.compile(
     r"\b(?:the\s+)?((?:[a-z][\w-]{0,63}\s+){0,2}[a-z][\w-]{0,63})\s+role\b", _I
 )
+# "what my title gets", "standard access for my job title": the requester's own title.
+MY_TITLE = re.compile(r"\bmy\s+(?:own\s+)?(?:job\s+)?title\b", _I)
 GIVE_TO = re.compile(r"\b(?:give|grant|onboard|add|provision|set\s+up)\s+([a-z][\w'-]+)\b", _I)

@@ -10,9 +10,9 @@ from agent.answers import choice_number
 from agent.ask import Ask
 from agent.models.offline import patterns as P
 from agent.models.offline.actions import edit_ask, narrowed, with_pasted
-from agent.models.offline.ends import end_words
+from agent.models.offline.ends import end_words, without_absences
 from agent.models.offline.justification import find_justification, why_fields
-from agent.models.offline.settled import settled
+from agent.models.offline.settled import by_phrase, settled
 from agent.models.offline.spans import COMMON, Reading, Span, levels_near, read
 from agent.models.port import ModelContext
 from agent.pasted import split_pasted
@@ -47,7 +47,9 @@ def understand(directory: Directory, text: str, ctx: ModelContext) -> Ask:
 def _understand_own(directory: Directory, own: str, ctx: ModelContext) -> Ask:
     why = find_justification(directory, own, ctx.now, weak_cues=not _asks_beneficiary(ctx))
     text = end_words(own if why is None else own[: why.start] + "\n" + own[why.end :])
-    phrase = _duration(directory, end_words(own), ctx)
+    phrase = _duration(directory, end_words(without_absences(own)), ctx)
+    if ctx.stage == "clarify" and "duration" in ctx.pending_slots:
+        phrase = by_phrase(own, phrase)  # "by a week" answering an extension's "Until when?"
     plain = P.FLAG_REASON.sub(" ", P.FLAG_DURATION.sub(" ", text))
     if phrase and phrase in plain and phrase != text:
         plain = plain.replace(phrase, " ")  # "until March 20" is a date, not Marco
@@ -103,6 +105,8 @@ def _fields(
     if ctx.stage == "new":
         _unknown_names(text, reading, out)
     _role_or_title(directory, reading, out)
+    if "access_like" not in out and out.get("kind") != "revoke" and P.MY_TITLE.search(text):
+        out["access_like"], out["reference"] = "job_title", "my title"
     if "access_like" not in out and ctx.stage == "new":
         unknown = _unknown_reference(text)
         if unknown:
@@ -139,10 +143,13 @@ def _asks_beneficiary(ctx: ModelContext) -> bool:
 def _people(reading: Reading, text: str, default: str) -> tuple[list[str], list[str]]:
     refs: list[str] = []
     bens: list[str] = []
+    label = _LABEL.match(text)
     for span in reading.of("person"):
         if _neutral(reading, span) or (_related(reading, span) and not _PRONOUN_FOR.search(text)):
             continue
         role = _person_role(reading, span) or default
+        if label and span.start == 0 and normalize(label.group(1)) == normalize(span.text):
+            role = "beneficiary"  # "George Miller: same access as Karl": the card is George's
         (refs if role == "reference" else bens).append(span.text)
     words: list[str] = []  # the three words before each "my manager": each part read once
     last = 0
@@ -174,6 +181,9 @@ _PRONOUN_FOR = re.compile(r"\b(?:for|give|get|grant|add|onboard)\s+(?:him|her|th
 def _related(reading: Reading, span: Span) -> bool:
     after = reading.after(span, 2)
     return after[:1] == ["s"] and after[1:2] != [] and after[1] in _RELATIONS
+
+
+_LABEL = re.compile(r"^\s*([^\W\d][\w.' -]{0,63}?)\s*:(?!//)")
 
 
 def _person_role(reading: Reading, span: Span) -> str | None:
@@ -238,10 +248,12 @@ def _role_or_title(directory: Directory, reading: Reading, out: dict[str, Any]) 
     if "role" in near or "bundle" in near:
         return
     plural = role.text.endswith("s") and not reading.words[role.end - 1].endswith("ss")
-    if plural or "other" in reading.before(role, 2):  # "the other data analysts": people
-        out["access_like"] = "job_title"
-        return
-    if title_form(role.text) in name_index(directory).titles.exact:
+    is_title = title_form(role.text) in name_index(directory).titles.exact
+    if plural or "other" in reading.before(role, 2):
+        if is_title:  # "the other data analysts": people with that title
+            out["access_like"] = "job_title"
+        return  # "what new SREs get": the role "New SRE", no title is called that
+    if is_title:
         out["access_like"] = None
         del out["access_like"]
 
@@ -323,18 +335,27 @@ def _hints(directory: Directory, text: str, reading: Reading) -> list[str]:
 
 _WORD = re.compile(r"[\w.@-]+")
 _ACCOUNT_MARK = re.compile(r"[\d._-]")
-_ON_ACCOUNT = re.compile(r"\b(?:on|use|using|via)\s+([a-z][\w.@-]{1,63})\b", re.I)
+_ON_ACCOUNT = re.compile(r"\b(?:on|use|using|with|via)[^\S\n]+([\w.@-]{1,64})", re.I)
 
 
 def _usernames(directory: Directory, text: str) -> list[str]:
     """Accounts named as written: "github write on omar-h" (spec §1, "on mokafor"). A word
-    is one when it is an account name in the org and has the look of one ("omar-h") or
-    follows "on", "use", "via"; never a person's name read as a reference."""
-    known = {i.username.casefold() for i in directory.identities.values()}
-    names = {t for p in directory.people.values() for t in normalize(p.name).split()}
+    is one when it is an account name in the org (never an app's name) and has the look of
+    one ("omar-h") or follows "on", "use", "with", "via" without being a person's name."""
+    index = name_index(directory)
     words = [w for m in _WORD.finditer(text) if _ACCOUNT_MARK.search(w := m.group().strip(".-"))]
-    words += [m.group(1) for m in _ON_ACCOUNT.finditer(text) if normalize(m.group(1)) not in names]
-    return list(dict.fromkeys(w for w in words if w.casefold() in known))
+    words += [
+        m.group(1)
+        for m in _ON_ACCOUNT.finditer(text)
+        if normalize(m.group(1)) not in index.people.words
+    ]
+    return list(
+        dict.fromkeys(
+            w
+            for w in words
+            if w.casefold() in index.usernames and normalize(w) not in index.apps.exact
+        )
+    )
 
 
 def _action(text: str, fields: dict[str, Any], ctx: ModelContext) -> str:

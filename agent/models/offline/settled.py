@@ -39,6 +39,8 @@ def settled(
     query = Q.query_of(text, reading)
     checked = Q.WHO_APPROVES.sub(" ", own) if query == "who_approves" else own
     refusal = refusal_of(checked, reading)
+    if refusal == "out_of_scope" and ctx.stage == "proposal":
+        refusal = None  # with a card open it is no change: the card stays, and says so
     if refusal is not None:
         return Ask(action="request", refusal=refusal)
     closed = _closed(text, ctx, items)
@@ -51,7 +53,7 @@ def settled(
     if Q.extends(own) and (items or ctx.stage != "proposal"):
         people = reading.of("person")  # "extend Lena's github maintain"
         whose = people[0].text if people else None
-        duration = _extension(text, phrase)
+        duration = by_phrase(text, phrase)
         return Ask(action="extend", entitlements=items, duration=duration, beneficiary=whose)
     return None
 
@@ -67,8 +69,9 @@ def _closed(text: str, ctx: ModelContext, items: list[str]) -> Ask | None:
     return None
 
 
-def _extension(text: str, phrase: str | None) -> str | None:
-    """ "by a week" stays "by a week": the extension counts it from the current end."""
+def by_phrase(text: str, phrase: str | None) -> str | None:
+    """ "by a week" stays "by a week": an extension counts it from the current end (a
+    grant reads "by a week" as "a week")."""
     if phrase and re.search(rf"\bby\s+{re.escape(phrase)}", text, re.I):
         return f"by {phrase}"
     return phrase

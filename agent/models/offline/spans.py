@@ -15,7 +15,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from domain.model.directory import Directory
-from tools.matching import NameIndex, loose, name_index, normalize, title_form
+from tools.matching import Catalog, NameIndex, loose, name_index, normalize, one_typo, title_form
 
 Kind = Literal["person", "title", "role", "app", "entitlement"]
 
@@ -237,10 +237,21 @@ def levels_near(directory: Directory, reading: Reading, app: Span) -> list[str]:
             if any(j in occupied or app.start <= j < app.end for j in range(i, i + n)):
                 continue
             gram = " ".join(reading.words[i : i + n])
+            if n == 1 and not any(gram in c.exact for c in catalogs):
+                gram = _level_typo(gram, catalogs) or gram  # "pagerduty responer"
             if any(gram in c.exact for c in catalogs) and not _nearer_app(reading, i, app):
                 found.append(gram)
                 occupied.update(range(i, i + n))
     return found
+
+
+def _level_typo(word: str, catalogs: list[Catalog]) -> str | None:
+    """The one level word of the app that `word` is a typo of (one typo, five letters or
+    more), or None when none or several are."""
+    if len(word) < 5 or normalize(word) in COMMON:
+        return None
+    near = {k for c in catalogs for k in c.exact if " " not in k and one_typo(word, k)}
+    return near.pop() if len(near) == 1 else None
 
 
 def _nearer_app(reading: Reading, i: int, app: Span) -> bool:

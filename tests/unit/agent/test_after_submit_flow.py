@@ -92,3 +92,23 @@ def test_extending_a_temporary_grant_shows_an_extension_card() -> None:
     assert reply.proposal.kind == "extend"
     assert [i.entitlement_id for i in reply.proposal.items] == ["aws-prod:read-only"]
     assert r.confirmable(T, ALEX) is not None
+
+
+def test_by_a_week_answering_until_when_extends_from_the_current_end() -> None:
+    """The offline model: "extend my aws access", "Until when?", "by a week": the week
+    counts from the grant's current end (10 March, 23:00 UTC), not from now."""
+    from agent.models.offline import OfflineModel
+
+    deps = AgentDeps(
+        model=OfflineModel(lambda: D),
+        directory=lambda: D,
+        clock=FixedClock(NOW),
+        requests=Requests,
+    )
+    r = AgentRunner(build_graph(deps, checkpointer=InMemorySaver()))
+    first = r.send(T, ALEX, "extend my aws access")
+    assert first.kind == Outcome.CLARIFY, first.text
+    reply = r.send(T, ALEX, "by a week")
+    assert reply.proposal is not None and reply.proposal.kind == "extend", reply.text
+    assert reply.proposal.duration is not None
+    assert reply.proposal.duration.end == "2026-03-17T23:00:00Z"

@@ -189,3 +189,37 @@ def test_cancel_closes_an_open_question() -> None:
     assert cancelled is not None and cancelled.kind == "cancelled", cancelled
     assert r.waiting_for(T) is None and not r.state(T).get("question")
     assert len(model.seen) == 1  # the model was not asked to read "cancel"
+
+
+def test_changes_waiting_on_a_question_are_checkpointed_as_plain_json() -> None:
+    """A change typed while a question is open waits in the ask; the checkpoint holds it
+    as JSON (no ChangeOp or AskState objects), so loading it needs no registered types."""
+    import json
+
+    saver = InMemorySaver()
+    deps = AgentDeps(
+        model=Scripted(
+            {"action": "request", "access_like": "person", "reference": "Priya"},
+            {"action": "answer", "changes": [{"op": "remove", "items": ["github"]}]},
+        ),
+        directory=lambda: D,
+        clock=FixedClock(NOW),
+    )
+    r = AgentRunner(build_graph(deps, checkpointer=saver))
+    r.send(T, ALEX, "same access as Priya")
+    r.send(T, ALEX, "without github")
+    stored = saver.get_tuple({"configurable": {"thread_id": T}})
+    assert stored is not None
+    values = stored.checkpoint["channel_values"]
+    assert values["ask"]["changes"] == [
+        {
+            "op": "remove",
+            "items": ["github"],
+            "duration": None,
+            "account": None,
+            "app": None,
+            "justification": None,
+            "beneficiary": None,
+        }
+    ]
+    json.dumps(values["ask"])  # plain JSON: no unregistered types to deserialise

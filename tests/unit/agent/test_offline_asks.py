@@ -293,3 +293,98 @@ def test_how_the_requester_stands_to_someone_is_no_reference() -> None:
     assert ask.reference is None and ask.entitlements == ["confluence:editor"]
     mine = read("as Priya Raman's manager I need github write")
     assert mine.beneficiary is None and mine.entitlements == ["github:write"]
+
+
+@pytest.mark.parametrize(
+    ("said", "account"),
+    [
+        ("github write on omar-h for a week", "omar-h"),
+        ("snowflake engineer on priya.shah for a week", "priya.shah"),
+        ("datadog standard using alex-m until friday", "alex-m"),
+    ],
+)
+def test_on_a_username_names_an_account_not_a_person_to_copy(said: str, account: str) -> None:
+    ask = read(said)
+    assert ask.access_like == "custom" and ask.reference is None
+    assert ask.identity_hints == [account]
+
+
+@pytest.mark.parametrize(
+    "said", ["what my title gets, for 2 weeks", "standard access for my job title, permanent"]
+)
+def test_my_title_is_access_like_the_requesters_own_title(said: str) -> None:
+    ask = read(said)
+    assert (ask.access_like, ask.reference) == ("job_title", "my title")
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("what new SREs get, for a month", "role"),  # no title is called "New SRE"
+        ("like the other data analysts for a week", "job_title"),  # people with that title
+    ],
+)
+def test_a_plural_role_name_is_the_role_unless_a_title_has_that_name(said: str, kind: str) -> None:
+    assert read(said).access_like == kind
+
+
+@pytest.mark.parametrize(("said", "duration"), [("by a week", "by a week"), ("a week", "a week")])
+def test_by_a_length_answering_until_when_keeps_by(said: str, duration: str) -> None:
+    """The extension counts "by a week" from the current end; a grant reads it as a week."""
+    assert read(said, "clarify", ("duration",)).duration == duration
+
+
+@pytest.mark.parametrize(
+    ("said", "items"),
+    [
+        ("cna i get pagerduty responer untill friday", ["PagerDuty responder"]),
+        ("datadgo standart acess for 2 wekks", ["Datadog standard"]),
+        ("datadog admin for a day", ["datadog:admin"]),
+    ],
+)
+def test_a_level_typed_with_one_typo_is_that_level(said: str, items: list[str]) -> None:
+    assert read(said).entitlements == items
+
+
+@pytest.mark.parametrize(
+    ("said", "duration"),
+    [
+        ("gh write fri", "until fri"),
+        ("jira user thursday", "until thursday"),
+        ("datadog standard from monday", None),  # a start, not an end
+        ("datadog standard next wed", None),
+    ],
+)
+def test_a_weekday_ending_the_ask_is_its_last_day(said: str, duration: str | None) -> None:
+    assert read(said).duration == duration
+
+
+@pytest.mark.parametrize(
+    ("said", "duration"),
+    [
+        ("Dana is out till Monday, just file it: datadog standard until Friday", "until Friday"),
+        ("I'm on leave until March 20, need github write for 2 weeks", "for 2 weeks"),
+    ],
+)
+def test_the_end_of_someones_absence_is_not_the_access_end(said: str, duration: str) -> None:
+    ask = read(said)
+    assert ask.duration == duration
+    assert ask.access_like == "custom"  # "Dana is out": Dana is nobody's access to copy
+
+
+@pytest.mark.parametrize(
+    ("said", "beneficiary", "reference"),
+    [
+        (
+            "George Miller: same access as Karl Richter, permanently",
+            "george miller",
+            "karl richter",
+        ),
+        ("Priya Raman: github write for a week", "priya raman", None),
+    ],
+)
+def test_a_person_named_before_a_colon_is_who_the_ask_is_for(
+    said: str, beneficiary: str, reference: str | None
+) -> None:
+    ask = read(said)
+    assert (ask.beneficiary, ask.reference) == (beneficiary, reference)

@@ -182,3 +182,11 @@ def test_confirming_the_card(said: str) -> None:
 def test_a_whole_new_ask_while_a_card_is_open_is_a_new_request() -> None:
     ask = on_card("I need github write for a week")
     assert ask.action == "request" and ask.changes == []
+
+
+@pytest.mark.parametrize("said", ["hmm what about the weather", "tell me a joke"])
+def test_an_off_topic_message_with_a_card_open_changes_nothing(said: str) -> None:
+    """Spec §2: what it cannot read as a change leaves the card as it was (no refusal)."""
+    ask = on_card(said)
+    assert ask.action == "edit" and ask.refusal is None
+    assert changes(ask) == []
