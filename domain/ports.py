@@ -89,9 +89,11 @@ class AuditLog(Protocol):
         limit: int = 1000,
         request_id: str | None = None,
         at_from: datetime | None = None,
+        action: str | None = None,
     ) -> list[AuditEvent]:
-        """Rows with `seq` > `after`, in chain order. `seq` is given in commit order, so
-        the last `seq` read is a watermark that misses nothing committed later."""
+        """Rows with `seq` > `after` (and `action`, when given), in chain order. `seq` is
+        given in commit order, so the last `seq` read is a watermark that misses nothing
+        committed later."""
         ...
 
     def head(self) -> ChainHead:

@@ -21,7 +21,7 @@ from domain.orgdata.orgfile import read_org_file
 from domain.ports import Clock, Connectors, SyncReport, SystemClock, UnitOfWork
 from domain.store.engine import Engine, make_engine
 from domain.store.migrate import migrate
-from domain.store.orgsync import import_org
+from domain.store.orgsync import import_org, sync_org
 from domain.store.startlock import start_up_lock
 from domain.store.uow import SqlUnitOfWork
 from slack_app.settings import Settings
@@ -101,10 +101,18 @@ def _prime(runtime: Runtime) -> None:
 
 
 def ensure_org(runtime: Runtime) -> SyncReport | None:
-    """Import the configured org file, or the demo org into an empty database."""
+    """Import the configured org file, or the demo org into an empty database. A bad
+    file stops the start-up, and is recorded for the alerts channel (`sync_org`)."""
     settings = runtime.settings
     if settings.org_file:
-        data = read_org_file(Path(settings.org_file))
+        path = Path(settings.org_file)
+        return sync_org(
+            runtime.uow(),
+            lambda: read_org_file(path),
+            source=str(path),
+            actor="system",
+            clock=runtime.clock,
+        )
     else:
         with runtime.uow() as uow:
             if uow.org.version() != 0 or not settings.demo:

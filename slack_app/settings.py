@@ -192,9 +192,10 @@ class Settings(BaseSettings):
         default=None,
         validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",
         description="A Slack channel id for operational alerts (a connector that failed; "
-        "terminated people who still hold access after an org import), each posted once "
-        "per cause and audited; unset, no alerts are posted (leftover-access alerts fall "
-        "back to the org file's `alerts_channel`).",
+        "terminated people who still hold access after an org import; an org import that "
+        "failed), each posted once per cause and audited; unset, no alerts are posted "
+        "(leftover-access and failed-import alerts fall back to the org file's "
+        "`alerts_channel`).",
     )
     connector_timeout: float = Field(
         default=10,

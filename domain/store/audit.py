@@ -67,8 +67,11 @@ class SqlAuditLog:
         limit: int = 1000,
         request_id: str | None = None,
         at_from: datetime | None = None,
+        action: str | None = None,
     ) -> list[AuditEvent]:
         query = select(audit_events).where(audit_events.c.seq > after)
+        if action is not None:
+            query = query.where(audit_events.c.action == action)
         if request_id is not None:
             query = query.where(audit_events.c.request_id == request_id)
         if at_from is not None:

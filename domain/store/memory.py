@@ -154,6 +154,7 @@ class _Audit:
         limit: int = 1000,
         request_id: str | None = None,
         at_from: datetime | None = None,
+        action: str | None = None,
     ) -> list[AuditEvent]:
         return [
             e
@@ -161,6 +162,7 @@ class _Audit:
             if (e.seq or 0) > after
             and (request_id is None or e.request_id == request_id)
             and (at_from is None or e.at >= at_from)
+            and (action is None or e.action == action)
         ][:limit]
 
     def head(self) -> ChainHead:

@@ -1,12 +1,15 @@
 """Channel alerts: a terminated person who still holds access, with a button that opens
 a revoke request for it (the clicker asks; the domain checks they may), and the same
-alert once someone has."""
+alert once someone has; an org import that failed, with what was wrong."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from domain.model.directory import Directory
 from domain.model.leftovers import Leftover
 from domain.model.requests import AccessRequest, RequestItem
+from domain.usecases.failed_imports import FailedImport
 from slack_app.blocks import facts
 from slack_app.blocks.escape import mrkdwn
 from slack_app.blocks.ids import Action
@@ -23,6 +26,8 @@ from slack_app.blocks.kit import (
 )
 
 MAX_ITEM_BLOCKS = 20
+MAX_PROBLEM_BLOCKS = 10
+_BY = {"system": "the start-up import", "cli": "`access-agent org import`"}
 
 
 def leftover_alert(leftover: Leftover, directory: Directory) -> Block:
@@ -46,6 +51,26 @@ def leftover_alert(leftover: Leftover, directory: Directory) -> Block:
     count = len(leftover.held)
     text = f"Leftover access: {name} is terminated but still holds {count} grant(s)"
     return message(blocks, text)
+
+
+def import_failed_alert(failure: FailedImport, tz: ZoneInfo) -> Block:
+    """`tz`: the org's time zone, UTC while no org was ever imported."""
+    by = _BY.get(failure.actor, mrkdwn(failure.actor))
+    problems = [f"• {mrkdwn(p)}" for p in failure.problems]
+    blocks = [
+        header("Org import failed"),
+        section(
+            f"*{mrkdwn(failure.source)}* was refused by {by} at {facts.at(failure.at, tz)}. "
+            "Nothing changed: the org data stays as it was before."
+        ),
+        section(mrkdwn(failure.error)),
+        *lines_block(problems, max_blocks=MAX_PROBLEM_BLOCKS, more="more problems"),
+        context(
+            "`access-agent org validate FILE` lists every problem; fix the file and "
+            "import it again."
+        ),
+    ]
+    return message(blocks, f"Org import failed: {failure.source}: {failure.error}")
 
 
 def alert_answered(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from domain.orgdata.demo import demo_org_text, load_demo_org
 from domain.orgdata.orgfile import dump_org, parse_org, read_org_file
-from domain.store.orgsync import export_org, import_org
+from domain.store.orgsync import export_org, sync_org
 from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings
 
@@ -58,10 +59,12 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    data = load_demo_org() if args.demo else _read(args.file)
+    """A refused file is recorded (`sync_org`) for the alerts channel, then reported."""
     runtime = build_runtime(settings, load_org=False)
-    report = import_org(runtime.uow(), data, actor="cli", clock=runtime.clock)
-    print(f"imported {data.org.name}: {report.summary()}")
+    read = load_demo_org if args.demo else partial(_read, args.file)
+    source = "the demo org" if args.demo else "(stdin)" if args.file == "-" else args.file
+    report = sync_org(runtime.uow(), read, source=source, actor="cli", clock=runtime.clock)
+    print(f"imported {source}: {report.summary()}")
     return 0
 
 

@@ -2,8 +2,8 @@
 (expire what is due, find what ends within EXPIRY_WARNING_HOURS, remind and escalate
 unanswered approvers) in a worker thread, then the DMs it calls for, to the requester
 and a different beneficiary, and to the approvers chased (`worker.followups`), and the
-channel alerts (`worker.alerts`); then the checkpoint store is pruned
-(`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
+channel alerts (`worker.alerts`: failed org imports first, as they need no org); then
+the checkpoint store is pruned (`slack.checkpoints`, CHECKPOINT_RETENTION_DAYS).
 
 Every `serve` replica and `socket` process runs one; the tick claims each expiry and
 each notice in the store, so they are done once between them (see `domain.usecases.scheduler`).
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 async def tick(deps: SlackDeps, *, warn_before: timedelta) -> TickReport:
     """One tick and its messages; what it expired and warned about."""
     runtime = deps.runtime
+    await alerts.post_import_failures(deps)  # first: it needs no org, the rest do
     directory = await blocking(runtime.directory)
     report = await blocking(
         domain_tick,

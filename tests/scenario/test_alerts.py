@@ -1,6 +1,7 @@
 """Channel alerts through the whole app and the loopback Slack API: after an org import,
 each terminated person who still holds access is posted once in the alerts channel;
-the button opens a revoke request for whoever clicks and may ask for it."""
+the button opens a revoke request for whoever clicks and may ask for it. An org file
+refused at start-up or by `org import` is posted once by the next process's scheduler."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.model.requests import RequestKind, State
+from domain.orgdata.demo import demo_org_text
 from domain.ports import FixedClock
 from slack_app.agent_wiring import build_runner
 from slack_app.blocks.ids import Action
 from slack_app.bootstrap import build_runtime
+from slack_app.cli import main
 from slack_app.testing.slack_api import FakeSlackAPI
 from slack_app.web.server import create_app
 from slack_app.worker import scheduler
@@ -87,3 +90,46 @@ def test_leftover_access_is_alerted_once_and_its_button_opens_a_revoke(
     redrawn = h.slack.wait_for("chat.update", lambda b: b.get("ts") == alert["ts"])[-1]
     assert "opened a revoke request" in redrawn["text"]
     assert not any(b.get("type") == "actions" for b in redrawn["blocks"])
+
+
+def test_a_refused_org_file_stops_the_start_up_and_the_next_process_alerts_it_once(
+    tmp_path: Path,
+    slack_api: FakeSlackAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = tmp_path / "org.yaml"
+    bad.write_text(
+        demo_org_text().replace("manager: helena.brandt@acme.test", "manager: nobody@acme.test", 1)
+    )
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", slack_api.url)
+    monkeypatch.setenv("ACCESS_AGENT_ORG_FILE", str(bad))
+    assert main(["worker", "--once"]) == 1  # a start-up on a bad file stops, saying why
+    assert 'unknown person "nobody@acme.test"' in capsys.readouterr().err
+    assert main(["org", "import", str(bad)]) == 1  # the same file, by hand: the same cause
+    assert "org data rejected" in capsys.readouterr().err
+    monkeypatch.delenv("ACCESS_AGENT_ORG_FILE")
+
+    settings = settings_for(
+        tmp_path, slack_api, scheduler_interval_seconds=0, alerts_channel=ALERTS
+    )  # the next process: no ORG_FILE, so the demo org
+    runtime = build_runtime(settings, clock=FixedClock(NOW))
+    app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
+    with TestClient(app) as http:
+        h = SlackHarness(http, slack_api, runtime)
+        tick(h)
+        tick(h)
+        failed = [a for a in alerts(h) if "Org import failed" in str(a["payload"]["text"])]  # type: ignore[index]
+    assert len(failed) == 1
+    text = str(failed[0]["payload"]["blocks"])  # type: ignore[index]
+    assert str(bad) in text and "the start-up import" in text and "nobody@acme.test" in text
+    with runtime.uow() as uow:
+        trail = [(e.action, e.actor) for e in uow.audit.since(0) if "import" in e.action]
+    assert trail == [
+        ("org.import_failed", "system"),
+        ("org.import_failed", "cli"),
+        ("org.imported", "system"),
+        ("alert.org_import_failed", "system"),
+    ]

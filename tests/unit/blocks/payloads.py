@@ -7,6 +7,7 @@ from typing import Any
 from domain.model.directory import Directory
 from domain.model.leftovers import Leftover
 from domain.model.requests import AccessRequest, ItemStatus, State, StepStatus
+from domain.usecases.failed_imports import FailedImport
 from slack_app.blocks import (
     alerts,
     approvals,
@@ -32,6 +33,17 @@ from tests.unit.blocks.samples import (
 from tools.base import Candidate
 
 OWNER = "omar@t.test"  # owns GitHub in tests/orgs.py
+FAILED_IMPORT = FailedImport(
+    cause="c0ffee",
+    source="/etc/access-agent/org.yaml",
+    error="org data rejected, 2 problems:",
+    problems=(
+        'people[2].manager: unknown person "nobody@t.test"',
+        "applications[0].owners[0]: unknown person <script>",
+    ),
+    at=NOW,
+    actor="cli",
+)
 TOM_LEFTOVER = Leftover(  # Tom is terminated in tests/orgs.py
     person="tom@t.test",
     held=(("github:tom-b", "github", "github:admin"), ("github:tom-b", "github", "github:write")),
@@ -155,6 +167,7 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         "decided_dm_run": approvals.decided_dm(run_decided(r["run"]), d),
         "receipt_run": confirmation.receipt([r["run"]], d),
         "alert_leftover": alerts.leftover_alert(TOM_LEFTOVER, d),
+        "alert_import_failed": alerts.import_failed_alert(FAILED_IMPORT, d.timezone),
         "alert_answered": alerts.alert_answered(
             alerts.leftover_alert(TOM_LEFTOVER, d)["blocks"], [r["submitted"]], d, by=OWNER
         ),
