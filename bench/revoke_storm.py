@@ -33,6 +33,8 @@ from domain.usecases.expiry import expire_due
 from domain.usecases.outbox import deliver_due
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+CONCURRENCY = 8  # ACCESS_AGENT_OUTBOX_CONCURRENCY's default
+BATCH = 100
 
 
 class Receiver(ThreadingHTTPServer):
@@ -153,7 +155,7 @@ def seed(engine_url: str, grants: int, people: int) -> None:
     engine.dispose()
 
 
-def storm(url: str, grants: int, workers: int) -> None:
+def storm(url: str, grants: int, workers: int, concurrency: int, batch: int) -> None:
     engine = make_engine(url)
     receiver = Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
@@ -164,7 +166,13 @@ def storm(url: str, grants: int, workers: int) -> None:
     queued = time.perf_counter() - start
 
     def work() -> None:
-        while deliver_due(uow=SqlUnitOfWork(engine), connectors=connectors, clock=clock, limit=100):
+        while deliver_due(
+            uow=SqlUnitOfWork(engine),
+            connectors=connectors,
+            clock=clock,
+            limit=batch,
+            concurrency=concurrency,
+        ):
             pass
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
@@ -179,27 +187,45 @@ def storm(url: str, grants: int, workers: int) -> None:
     once = sum(1 for c in receiver.keys.values() if c == 1)
     print(
         f"revoke storm ({grants} grants ending in one minute, {url.split(':', maxsplit=1)[0]}, "
-        f"{workers} workers): expired in {queued:.1f} s, all revoked in {total:.1f} s "
+        f"{workers} workers × {batch} rows, {concurrency} calls at once): "
+        f"expired in {queued:.1f} s, all revoked in {total:.1f} s "
         f"(target ≤ 60 s) — {len(expired)} expired, {len(receiver.keys)} keys revoked, "
         f"{once} called exactly once, {left} left queued"
     )
     engine.dispose()
 
 
-def run(*, grants: int, workers: int, database_url: str | None) -> None:
+def run(
+    *,
+    grants: int,
+    workers: int,
+    database_url: str | None,
+    concurrency: int = CONCURRENCY,
+    batch: int = BATCH,
+) -> None:
     url = database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'storm.db'}"
     migrate(make_engine(url))
     seed(url, grants, people=min(grants, 2_000))
-    storm(url, grants, workers)
+    storm(url, grants, workers, concurrency, batch)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--grants", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="outbox workers (threads)")
+    parser.add_argument(
+        "--concurrency", type=int, default=CONCURRENCY, help="connector calls at once per worker"
+    )
+    parser.add_argument("--batch", type=int, default=BATCH, help="rows a worker claims at once")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     args = parser.parse_args()
-    run(grants=args.grants, workers=args.workers, database_url=args.database_url)
+    run(
+        grants=args.grants,
+        workers=args.workers,
+        database_url=args.database_url,
+        concurrency=args.concurrency,
+        batch=args.batch,
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -82,12 +82,19 @@ class _Requests:
         found = self._s.requests.get(request_id)
         return found.model_copy(deep=True) if found else None
 
+    def many(self, request_ids: Collection[str]) -> list[AccessRequest]:
+        return [r for rid in request_ids if (r := self.get(rid)) is not None]
+
     def save(self, request: AccessRequest) -> None:
         stored = self._s.requests.get(request.id)
         if stored is None or stored.version != request.version:
             raise ConcurrentUpdate(f"request {request.id} changed underneath; try again")
         request.version += 1
         self._s.requests[request.id] = request.model_copy(deep=True)
+
+    def save_many(self, batch: Sequence[AccessRequest]) -> None:
+        for request in batch:
+            self.save(request)
 
     def _all(self) -> list[AccessRequest]:
         return sorted(

@@ -12,11 +12,12 @@ failure happen inside the call (`caller`, the edge's tenacity policy).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import DomainError, NotAllowed
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.lifecycle import load, record, transition
@@ -66,19 +67,22 @@ def deliver_due(
     caller: Caller = call_once,
     limit: int = 50,
     lease: timedelta = LEASE,
+    concurrency: int = 1,
 ) -> list[Delivered]:
-    """Claim up to `limit` due rows and deliver each; what was recorded."""
+    """Claim up to `limit` due rows, call their connectors (up to `concurrency` calls
+    at once) and record the answers; what was recorded."""
     with uow:
         claimed = uow.outbox.claim(at=clock.now(), lease=lease, limit=limit)
         uow.commit()
-    done = []
-    for delivery in claimed:
-        recorded = deliver(
-            uow=uow, delivery=delivery, connectors=connectors, clock=clock, caller=caller
-        )
-        if recorded is not None:
-            done.append(recorded)
-    return done
+    if not claimed:
+        return []
+    with uow:
+        requests = {r.id: r for r in uow.requests.many({d.request_id for d in claimed})}
+    calls = [_planned(requests, d, connectors, caller) for d in claimed]
+    results = in_parallel(calls, concurrency)
+    return record_answers(
+        uow=uow, answers=list(zip(claimed, results, strict=True)), requests=requests, clock=clock
+    )
 
 
 def deliver(
@@ -93,12 +97,32 @@ def deliver(
     worker recorded this row first)."""
     with uow:
         request = load(uow, delivery.request_id)
-    item = _item(request, delivery)
-    if item is None or not _still_wanted(request, item, delivery):
-        result = FulfillmentResult(Outcome.DONE, "nothing left to do")
-    else:
-        result = _call(connectors, request, item, delivery, caller)
+    result = _planned({request.id: request}, delivery, connectors, caller)()
     return record_answer(uow=uow, delivery=delivery, result=result, clock=clock)
+
+
+def in_parallel(calls: Sequence[Call], concurrency: int) -> list[FulfillmentResult]:
+    """Each call's answer, in order, made by up to `concurrency` threads (the store is
+    only touched by the caller's thread). A connector whose client is not thread-safe
+    serialises its own calls."""
+    if concurrency <= 1 or len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(calls))) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [f.result() for f in futures]  # a crash in one is the batch's crash
+
+
+def _planned(
+    requests: Mapping[str, AccessRequest],
+    delivery: Delivery,
+    connectors: Connectors,
+    caller: Caller,
+) -> Call:
+    request = requests.get(delivery.request_id)
+    item = _item(request, delivery) if request else None
+    if request is None or item is None or not _still_wanted(request, item, delivery):
+        return lambda: FulfillmentResult(Outcome.DONE, "nothing left to do")
+    return lambda: _call(connectors, request, item, delivery, caller)
 
 
 def _item(request: AccessRequest, delivery: Delivery) -> RequestItem | None:
@@ -134,34 +158,83 @@ def _call(
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
 
 
+def record_answers(
+    *,
+    uow: UnitOfWork,
+    answers: Sequence[tuple[Delivery, FulfillmentResult]],
+    requests: Mapping[str, AccessRequest],
+    clock: Clock,
+) -> list[Delivered]:
+    """The answers of a batch in one transaction, on the requests as read before the
+    calls; if one of them changed since (`save` compares versions), the batch rolls
+    back and each answer is recorded in a transaction of its own on a fresh read."""
+    now = clock.now()
+    try:
+        with uow:
+            done = [
+                d
+                for delivery, result in answers
+                if (d := _recorded(uow, delivery, result, requests, now)) is not None
+            ]
+            uow.requests.save_many(list({d.request.id: d.request for d in done}.values()))
+            uow.commit()
+        return done
+    except ConcurrentUpdate:
+        pass
+    alone = []
+    for delivery, result in answers:
+        try:
+            one = record_answer(uow=uow, delivery=delivery, result=result, clock=clock)
+        except ConcurrentUpdate:
+            continue  # still queued: called again with its key when its lease runs out
+        if one is not None:
+            alone.append(one)
+    return alone
+
+
 def record_answer(
     *, uow: UnitOfWork, delivery: Delivery, result: FulfillmentResult, clock: Clock
 ) -> Delivered | None:
     now = clock.now()
-    failed = result.outcome is Outcome.FAILED
     with uow:
         request = load(uow, delivery.request_id)
-        if not uow.outbox.settle(
-            delivery.id, now, error=(result.message or "failed") if failed else None
-        ):
-            return None
-        record(
-            uow,
-            at=now,
-            actor=SYSTEM,
-            action=f"connector.{delivery.action.value}",
-            request=request,
-            entitlement=delivery.entitlement_id,
-            key=delivery.key,
-            outcome=result.outcome.value,
-            message=result.message or None,
-            attempt=delivery.attempts,
-        )
-        item = _item(request, delivery)
-        if item is not None and _still_wanted(request, item, delivery):
-            _apply(uow, request, item, delivery, result, now)
-        uow.requests.save(request)
+        recorded = _recorded(uow, delivery, result, {request.id: request}, now)
+        if recorded is not None:
+            uow.requests.save(request)
         uow.commit()
+    return recorded
+
+
+def _recorded(
+    uow: UnitOfWork,
+    delivery: Delivery,
+    result: FulfillmentResult,
+    requests: Mapping[str, AccessRequest],
+    now: datetime,
+) -> Delivered | None:
+    """Settle the row and apply its answer to its request, if the row is still queued
+    (the caller saves the request)."""
+    failed = result.outcome is Outcome.FAILED
+    request = requests.get(delivery.request_id) or load(uow, delivery.request_id)
+    if not uow.outbox.settle(
+        delivery.id, now, error=(result.message or "failed") if failed else None
+    ):
+        return None
+    record(
+        uow,
+        at=now,
+        actor=SYSTEM,
+        action=f"connector.{delivery.action.value}",
+        request=request,
+        entitlement=delivery.entitlement_id,
+        key=delivery.key,
+        outcome=result.outcome.value,
+        message=result.message or None,
+        attempt=delivery.attempts,
+    )
+    item = _item(request, delivery)
+    if item is not None and _still_wanted(request, item, delivery):
+        _apply(uow, request, item, delivery, result, now)
     return Delivered(delivery, request, result)
 
 
