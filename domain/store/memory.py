@@ -210,6 +210,10 @@ class _Org:
         ident.grants = [g for g in ident.grants if key(g.entitlement) != key(entitlement_id)]
         self._s.org_version += 1
 
+    def remove_grants(self, grants: Sequence[tuple[str, str]]) -> None:
+        for identity_id, entitlement_id in grants:
+            self.remove_grant(identity_id, entitlement_id)
+
     def add_identity(self, identity: Identity) -> None:
         assert self._s.org is not None, "no org loaded"
         if any(key(i.id) == key(identity.id) for i in self._s.org.identities):

@@ -11,7 +11,19 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from domain.errors import ConcurrentUpdate
 from domain.ids import key
@@ -55,19 +67,20 @@ class SqlRequestRepository:
         self.save_many([request])
 
     def save_many(self, batch: Sequence[AccessRequest]) -> None:
-        """One UPDATE per request (each checks its version), then the children of all
-        of them replaced in one DELETE and one INSERT per table."""
+        """One UPDATE for all (executemany: each row checks its own version), then the
+        children of all of them replaced in one DELETE and one INSERT per table."""
+        if not batch:
+            return
         conn = self._conn()
-        for request in batch:
-            row = request_row(request)
-            row["version"] = request.version + 1
-            done = conn.execute(
-                update(requests)
-                .where(requests.c.id == request.id, requests.c.version == request.version)
-                .values(row)
-            )
-            if done.rowcount != 1:
-                raise ConcurrentUpdate(f"request {request.id} changed underneath; try again")
+        rows = [
+            {**request_row(r), "version": r.version + 1, "_id": r.id, "_seen": r.version}
+            for r in batch
+        ]
+        seen = (requests.c.id == bindparam("_id")) & (requests.c.version == bindparam("_seen"))
+        done = conn.execute(update(requests).where(seen), rows)
+        if done.rowcount != len(batch):
+            changed = "request " + batch[0].id if len(batch) == 1 else "a request of the batch"
+            raise ConcurrentUpdate(f"{changed} changed underneath; try again")
         ids = [r.id for r in batch]
         for table in (request_approvers, approval_steps, request_items):
             conn.execute(delete(table).where(table.c.request_id.in_(ids)))

@@ -28,6 +28,8 @@ from domain.ports import (
 )
 from domain.usecases.fulfillment import SYSTEM, maybe_finish, settle_item
 
+Removals = list[tuple[str, str]]  # (identity id, entitlement id) taken away, in order
+
 
 @dataclass(frozen=True)
 class Delivered:
@@ -69,13 +71,15 @@ def record_answers(
     calls; if one of them changed since (`save` compares versions), the batch rolls
     back and each answer is recorded in a transaction of its own on a fresh read."""
     now = clock.now()
+    removals: Removals = []
     try:
         with uow:
             done = [
                 d
                 for delivery, result in answers
-                if (d := _recorded(uow, delivery, result, requests, now)) is not None
+                if (d := _recorded(uow, delivery, result, requests, now, removals)) is not None
             ]
+            _flush(uow, removals)
             uow.requests.save_many(list({d.request.id: d.request for d in done}.values()))
             uow.commit()
         return done
@@ -98,7 +102,9 @@ def record_answer(
     now = clock.now()
     with uow:
         request = load(uow, delivery.request_id)
-        recorded = _recorded(uow, delivery, result, {request.id: request}, now)
+        removals: Removals = []
+        recorded = _recorded(uow, delivery, result, {request.id: request}, now, removals)
+        _flush(uow, removals)
         if recorded is not None:
             uow.requests.save(request)
         uow.commit()
@@ -111,9 +117,10 @@ def _recorded(
     result: FulfillmentResult,
     requests: Mapping[str, AccessRequest],
     now: datetime,
+    removals: Removals,
 ) -> Delivered | None:
     """Settle the row and apply its answer to its request, if the row is still queued
-    (the caller saves the request)."""
+    (the caller saves the request and flushes `removals`)."""
     failed = result.outcome is Outcome.FAILED
     request = requests.get(delivery.request_id) or load(uow, delivery.request_id)
     if not uow.outbox.settle(
@@ -134,7 +141,7 @@ def _recorded(
     )
     item = item_of(request, delivery)
     if item is not None and still_wanted(request, item, delivery):
-        _apply(uow, request, item, delivery, result, now)
+        _apply(uow, request, item, delivery, result, now, removals)
     return Delivered(delivery, request, result)
 
 
@@ -145,10 +152,12 @@ def _apply(
     delivery: Delivery,
     result: FulfillmentResult,
     now: datetime,
+    removals: Removals,
 ) -> None:
     if takes_away(request, delivery):
-        _removed(uow, request, item, result, now)
+        _removed(uow, request, item, result, now, removals)
         return
+    _flush(uow, removals)  # a grant after a removal of the same access must stay
     if result.outcome is Outcome.PENDING:
         item.status, item.note = ItemStatus.FULFILLING, result.message  # the owners' task
         return
@@ -163,14 +172,16 @@ def _removed(
     item: RequestItem,
     result: FulfillmentResult,
     now: datetime,
+    removals: Removals,
 ) -> None:
     """Access taken away in the app (or handed to its owners, for a manual app); a
-    failure leaves the grant recorded as held, since it still is."""
+    failure leaves the grant recorded as held, since it still is. The grant leaves
+    the org data with the others of the batch (`_flush`)."""
     item.note = result.message
     if result.outcome is Outcome.FAILED:
         action, detail = "revocation.failed", {"message": result.message}
     else:
-        uow.org.remove_grant(item.identity_id, item.entitlement_id)
+        removals.append((item.identity_id, item.entitlement_id))
         item.status = ItemStatus.REMOVED
         action, detail = "item.removed", {"identity": item.identity_id}
     record(
@@ -182,3 +193,10 @@ def _removed(
         entitlement=item.entitlement_id,
         **detail,
     )
+
+
+def _flush(uow: UnitOfWork, removals: Removals) -> None:
+    """The grants taken away so far, out of the org data in one go."""
+    if removals:
+        uow.org.remove_grants(removals)
+        removals.clear()
