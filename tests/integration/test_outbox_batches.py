@@ -11,13 +11,20 @@ import pytest
 
 from domain.connectors import ConnectorRegistry
 from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
-from domain.ports import FixedClock, FulfillmentResult, Outcome
+from domain.ports import FixedClock, FulfillmentResult, OutboxAction, Outcome
 from domain.usecases.expiry import expire_due
 from domain.usecases.fulfillment import fulfill
 from domain.usecases.outbox import deliver_due
 from tests.fakes.counting_connector import CountingConnector, Crash
 from tests.integration.conftest import Store
-from tests.integration.test_outbox_crash import REVOKE_KEY, approved, restart, stored, trail
+from tests.integration.test_outbox_crash import (
+    REVOKE_KEY,
+    approved,
+    held,
+    restart,
+    stored,
+    trail,
+)
 from tests.orgs import NOW
 from tests.outboxes import drain
 
@@ -125,3 +132,25 @@ def test_a_crash_in_a_batch_of_calls_revokes_each_grant_once(
     restart(sql_store, clock, connectors)
     assert counting.applied == {REVOKE_KEY.format(rid): 1 for rid in ids}
     removed_once(sql_store, ids)
+
+
+def test_a_grant_after_a_removal_of_the_same_access_in_one_batch_stays(
+    sql_store: Store,
+) -> None:
+    clock = FixedClock(NOW)
+    first = approved(sql_store, clock)
+    with sql_store.uow() as uow:  # the same access asked again, approved meanwhile
+        template = uow.requests.get(first.id)
+        assert template is not None
+        uow.requests.add(template.model_copy(update={"id": "AR-AGAIN", "version": 0}))
+        uow.commit()
+    connectors = ConnectorRegistry(by_app={"github": CountingConnector()})
+    fulfill(uow=sql_store.uow(), request_id=first.id, clock=clock)
+    drain(sql_store.uow(), clock, connectors)
+    clock.advance(days=8)
+    expire_due(uow=sql_store.uow(), clock=clock)  # queues the revoke first
+    fulfill(uow=sql_store.uow(), request_id="AR-AGAIN", clock=clock)  # then the grant
+    done = deliver_due(uow=sql_store.uow(), connectors=connectors, clock=clock, limit=10)
+    assert [d.delivery.action for d in done] == [OutboxAction.REVOKE, OutboxAction.GRANT]
+    assert "github:write" in held(sql_store)
+    assert stored(sql_store, "AR-AGAIN").state is State.FULFILLED
