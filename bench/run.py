@@ -100,7 +100,7 @@ def main() -> None:
         )
     )
     if args.storm_grants:
-        revoke_storm.run(grants=args.storm_grants, workers=4, database_url=None)
+        revoke_storm.run(grants=args.storm_grants, workers=1, database_url=None)
 
 
 if __name__ == "__main__":

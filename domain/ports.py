@@ -6,7 +6,7 @@ tests and the eval runner) and `domain/connectors/`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -62,8 +62,16 @@ class SyncReport:
 class RequestRepository(Protocol):
     def add(self, request: AccessRequest) -> None: ...
     def get(self, request_id: str) -> AccessRequest | None: ...
+    def many(self, request_ids: Collection[str]) -> list[AccessRequest]:
+        """Those of `request_ids` that exist, in a few reads (a batch's requests)."""
+        ...
+
     def save(self, request: AccessRequest) -> None:
         """Persist changes; raise ConcurrentUpdate if `version` moved underneath."""
+        ...
+
+    def save_many(self, batch: Sequence[AccessRequest]) -> None:
+        """`save` for each (distinct) request, in fewer statements."""
         ...
 
     def by_idempotency_key(self, key: str) -> list[AccessRequest]: ...
@@ -116,6 +124,10 @@ class OrgRepository(Protocol):
         self, identity_id: str, entitlement_id: str, expires: datetime | None
     ) -> None: ...
     def remove_grant(self, identity_id: str, entitlement_id: str) -> None: ...
+    def remove_grants(self, grants: Sequence[tuple[str, str]]) -> None:
+        """`remove_grant` for each (identity id, entitlement id), in a few statements."""
+        ...
+
     def add_identity(self, identity: Identity) -> None: ...
 
 

@@ -188,6 +188,15 @@ class Settings(BaseSettings):
         "unreachable (network, 5xx, 429), with exponential backoff, before the call is "
         "recorded as failed and the app owners are asked to retry.",
     )
+    outbox_concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        validation_alias="ACCESS_AGENT_OUTBOX_CONCURRENCY",
+        description="Connector calls the outbox worker makes at once (threads) for the rows "
+        "it claimed together; their answers are recorded in one transaction. 1 makes them "
+        "one after another.",
+    )
     alerts_channel: str | None = Field(
         default=None,
         validation_alias="ACCESS_AGENT_ALERTS_CHANNEL",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -86,12 +86,19 @@ class _Requests:
         found = self._s.requests.get(request_id)
         return found.model_copy(deep=True) if found else None
 
+    def many(self, request_ids: Collection[str]) -> list[AccessRequest]:
+        return [r for rid in request_ids if (r := self.get(rid)) is not None]
+
     def save(self, request: AccessRequest) -> None:
         stored = self._s.requests.get(request.id)
         if stored is None or stored.version != request.version:
             raise ConcurrentUpdate(f"request {request.id} changed underneath; try again")
         request.version += 1
         self._s.requests[request.id] = request.model_copy(deep=True)
+
+    def save_many(self, batch: Sequence[AccessRequest]) -> None:
+        for request in batch:
+            self.save(request)
 
     def _all(self) -> list[AccessRequest]:
         return sorted(
@@ -208,6 +215,10 @@ class _Org:
         ident = self._identity(identity_id)
         ident.grants = [g for g in ident.grants if key(g.entitlement) != key(entitlement_id)]
         self._s.org_version += 1
+
+    def remove_grants(self, grants: Sequence[tuple[str, str]]) -> None:
+        for identity_id, entitlement_id in grants:
+            self.remove_grant(identity_id, entitlement_id)
 
     def add_identity(self, identity: Identity) -> None:
         assert self._s.org is not None, "no org loaded"

@@ -9,10 +9,20 @@ so two imports, or an import and a grant, never interleave.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from domain.errors import DomainError
 from domain.ids import key
@@ -67,8 +77,27 @@ class SqlOrgRepository:
         self._bump()
 
     def remove_grant(self, identity_id: str, entitlement_id: str) -> None:
+        self.remove_grants([(identity_id, entitlement_id)])
+
+    def remove_grants(self, grants: Sequence[tuple[str, str]]) -> None:
+        """One lock, one lookup, one DELETE and one version bump for all of them."""
+        if not grants:
+            return
         self._lock()
-        self._drop_grant(self._identity_key(identity_id), entitlement_id)
+        conn = self._conn()
+        wanted = {key(i) for i, _ in grants}
+        found = set(
+            conn.scalars(select(org_identities.c.key).where(org_identities.c.key.in_(wanted)))
+        )
+        for identity_id, _ in grants:
+            if key(identity_id) not in found:
+                raise DomainError(f"no identity {identity_id}", code="unknown_identity")
+        pairs = sorted({(key(i), key(e)) for i, e in grants})
+        conn.execute(
+            delete(org_grants).where(
+                tuple_(org_grants.c.identity_key, org_grants.c.entitlement_key).in_(pairs)
+            )
+        )
         self._bump()
 
     def add_identity(self, identity: Identity) -> None:

@@ -7,11 +7,23 @@ second writer waits for the first's row lock, then finds the version moved).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from domain.errors import ConcurrentUpdate
 from domain.ids import key
@@ -46,28 +58,44 @@ class SqlRequestRepository:
         found = self._load(select(requests).where(requests.c.id == request_id))
         return found[0] if found else None
 
-    def save(self, request: AccessRequest) -> None:
-        row = request_row(request)
-        row["version"] = request.version + 1
-        done = self._conn().execute(
-            update(requests)
-            .where(requests.c.id == request.id, requests.c.version == request.version)
-            .values(row)
-        )
-        if done.rowcount != 1:
-            raise ConcurrentUpdate(f"request {request.id} changed underneath; try again")
-        for table in (request_approvers, approval_steps, request_items):
-            self._conn().execute(delete(table).where(table.c.request_id == request.id))
-        self._insert_children(request)
-        request.version += 1
+    def many(self, request_ids: Collection[str]) -> list[AccessRequest]:
+        if not request_ids:
+            return []
+        return self._load(select(requests).where(requests.c.id.in_(list(request_ids))))
 
-    def _insert_children(self, request: AccessRequest) -> None:
+    def save(self, request: AccessRequest) -> None:
+        self.save_many([request])
+
+    def save_many(self, batch: Sequence[AccessRequest]) -> None:
+        """One UPDATE for all (executemany: each row checks its own version), then the
+        children of all of them replaced in one DELETE and one INSERT per table."""
+        if not batch:
+            return
         conn = self._conn()
-        for table, rows in (
-            (request_items, item_rows(request)),
-            (approval_steps, step_rows(request)),
-            (request_approvers, approver_rows(request)),
+        rows = [
+            {**request_row(r), "version": r.version + 1, "_id": r.id, "_seen": r.version}
+            for r in batch
+        ]
+        seen = (requests.c.id == bindparam("_id")) & (requests.c.version == bindparam("_seen"))
+        done = conn.execute(update(requests).where(seen), rows)
+        if done.rowcount != len(batch):
+            changed = "request " + batch[0].id if len(batch) == 1 else "a request of the batch"
+            raise ConcurrentUpdate(f"{changed} changed underneath; try again")
+        ids = [r.id for r in batch]
+        for table in (request_approvers, approval_steps, request_items):
+            conn.execute(delete(table).where(table.c.request_id.in_(ids)))
+        self._insert_children(*batch)
+        for request in batch:
+            request.version += 1
+
+    def _insert_children(self, *batch: AccessRequest) -> None:
+        conn = self._conn()
+        for table, make in (
+            (request_items, item_rows),
+            (approval_steps, step_rows),
+            (request_approvers, approver_rows),
         ):
+            rows = [row for request in batch for row in make(request)]
             if rows:
                 conn.execute(insert(table), rows)
 

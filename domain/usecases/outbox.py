@@ -1,9 +1,10 @@
 """The outbox worker's use cases: claim queued connector calls, make them, record what
 the connector said, and let an owner retry one that failed.
 
-A row is claimed in one transaction (a lease), the connector is called outside any
-transaction with the row's key, and the answer is recorded in another transaction
-that settles the row only if it is still queued. A crash between claim and call, or
+A batch of rows is claimed in one transaction (a lease), their connectors are called
+outside any transaction with each row's key (up to `concurrency` calls at once), and
+the answers are recorded together in another transaction that settles each row only
+if it is still queued (`domain.usecases.answers`). A crash between claim and call, or
 between call and commit, leaves the row queued: when its lease runs out it is claimed
 again and the connector called again with the same key, which the connector makes
 harmless; only one answer per row is ever recorded. The retries of a transient
@@ -12,15 +13,15 @@ failure happen inside the call (`caller`, the edge's tenacity policy).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from domain.errors import DomainError, NotAllowed
 from domain.ids import key
 from domain.model.directory import Directory
 from domain.model.lifecycle import load, record, transition
-from domain.model.requests import AccessRequest, ItemStatus, RequestItem, RequestKind, State
+from domain.model.requests import AccessRequest, ItemStatus, RequestItem, State
 from domain.ports import (
     Clock,
     Connectors,
@@ -32,7 +33,27 @@ from domain.ports import (
     TransientConnectorError,
     UnitOfWork,
 )
-from domain.usecases.fulfillment import SYSTEM, maybe_finish, settle_item
+from domain.usecases.answers import (
+    Delivered,
+    item_of,
+    record_answer,
+    record_answers,
+    still_wanted,
+    takes_away,
+)
+
+__all__ = [
+    "LEASE",
+    "Call",
+    "Caller",
+    "Delivered",
+    "call_once",
+    "deliver",
+    "deliver_due",
+    "in_parallel",
+    "record_answer",
+    "retry",
+]
 
 LEASE = timedelta(minutes=5)  # longer than a call with all its retries
 
@@ -45,19 +66,6 @@ def call_once(call: Call) -> FulfillmentResult:
     return call()
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """A row whose answer this worker recorded, and the request as it now stands."""
-
-    delivery: Delivery
-    request: AccessRequest
-    result: FulfillmentResult
-
-    @property
-    def failed(self) -> bool:
-        return self.result.outcome is Outcome.FAILED
-
-
 def deliver_due(
     *,
     uow: UnitOfWork,
@@ -66,19 +74,22 @@ def deliver_due(
     caller: Caller = call_once,
     limit: int = 50,
     lease: timedelta = LEASE,
+    concurrency: int = 1,
 ) -> list[Delivered]:
-    """Claim up to `limit` due rows and deliver each; what was recorded."""
+    """Claim up to `limit` due rows, call their connectors (up to `concurrency` calls
+    at once) and record the answers; what was recorded."""
     with uow:
         claimed = uow.outbox.claim(at=clock.now(), lease=lease, limit=limit)
         uow.commit()
-    done = []
-    for delivery in claimed:
-        recorded = deliver(
-            uow=uow, delivery=delivery, connectors=connectors, clock=clock, caller=caller
-        )
-        if recorded is not None:
-            done.append(recorded)
-    return done
+    if not claimed:
+        return []
+    with uow:
+        requests = {r.id: r for r in uow.requests.many({d.request_id for d in claimed})}
+    calls = [_planned(requests, d, connectors, caller) for d in claimed]
+    results = in_parallel(calls, concurrency)
+    return record_answers(
+        uow=uow, answers=list(zip(claimed, results, strict=True)), requests=requests, clock=clock
+    )
 
 
 def deliver(
@@ -93,28 +104,32 @@ def deliver(
     worker recorded this row first)."""
     with uow:
         request = load(uow, delivery.request_id)
-    item = _item(request, delivery)
-    if item is None or not _still_wanted(request, item, delivery):
-        result = FulfillmentResult(Outcome.DONE, "nothing left to do")
-    else:
-        result = _call(connectors, request, item, delivery, caller)
+    result = _planned({request.id: request}, delivery, connectors, caller)()
     return record_answer(uow=uow, delivery=delivery, result=result, clock=clock)
 
 
-def _item(request: AccessRequest, delivery: Delivery) -> RequestItem | None:
-    wanted = key(delivery.entitlement_id)
-    return next((i for i in request.items if key(i.entitlement_id) == wanted), None)
+def in_parallel(calls: Sequence[Call], concurrency: int) -> list[FulfillmentResult]:
+    """Each call's answer, in order, made by up to `concurrency` threads (the store is
+    only touched by the caller's thread). A connector whose client is not thread-safe
+    serialises its own calls."""
+    if concurrency <= 1 or len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(calls))) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [f.result() for f in futures]  # a crash in one is the batch's crash
 
 
-def _still_wanted(request: AccessRequest, item: RequestItem, delivery: Delivery) -> bool:
-    if _takes_away(request, delivery):
-        return item.status is ItemStatus.DONE
-    return item.status is ItemStatus.QUEUED
-
-
-def _takes_away(request: AccessRequest, delivery: Delivery) -> bool:
-    """A revoke of a granted request (at its end, or early), not a revoke request."""
-    return delivery.action is OutboxAction.REVOKE and request.kind is not RequestKind.REVOKE
+def _planned(
+    requests: Mapping[str, AccessRequest],
+    delivery: Delivery,
+    connectors: Connectors,
+    caller: Caller,
+) -> Call:
+    request = requests.get(delivery.request_id)
+    item = item_of(request, delivery) if request else None
+    if request is None or item is None or not still_wanted(request, item, delivery):
+        return lambda: FulfillmentResult(Outcome.DONE, "nothing left to do")
+    return lambda: _call(connectors, request, item, delivery, caller)
 
 
 def _call(
@@ -134,83 +149,6 @@ def _call(
         return FulfillmentResult(Outcome.FAILED, f"{type(exc).__name__}: {exc}")
 
 
-def record_answer(
-    *, uow: UnitOfWork, delivery: Delivery, result: FulfillmentResult, clock: Clock
-) -> Delivered | None:
-    now = clock.now()
-    failed = result.outcome is Outcome.FAILED
-    with uow:
-        request = load(uow, delivery.request_id)
-        if not uow.outbox.settle(
-            delivery.id, now, error=(result.message or "failed") if failed else None
-        ):
-            return None
-        record(
-            uow,
-            at=now,
-            actor=SYSTEM,
-            action=f"connector.{delivery.action.value}",
-            request=request,
-            entitlement=delivery.entitlement_id,
-            key=delivery.key,
-            outcome=result.outcome.value,
-            message=result.message or None,
-            attempt=delivery.attempts,
-        )
-        item = _item(request, delivery)
-        if item is not None and _still_wanted(request, item, delivery):
-            _apply(uow, request, item, delivery, result, now)
-        uow.requests.save(request)
-        uow.commit()
-    return Delivered(delivery, request, result)
-
-
-def _apply(
-    uow: UnitOfWork,
-    request: AccessRequest,
-    item: RequestItem,
-    delivery: Delivery,
-    result: FulfillmentResult,
-    now: datetime,
-) -> None:
-    if _takes_away(request, delivery):
-        _removed(uow, request, item, result, now)
-        return
-    if result.outcome is Outcome.PENDING:
-        item.status, item.note = ItemStatus.FULFILLING, result.message  # the owners' task
-        return
-    item.status = ItemStatus.FULFILLING
-    settle_item(uow, request, item, result, now, hold=delivery.hold)
-    maybe_finish(uow, request, now)
-
-
-def _removed(
-    uow: UnitOfWork,
-    request: AccessRequest,
-    item: RequestItem,
-    result: FulfillmentResult,
-    now: datetime,
-) -> None:
-    """Access taken away in the app (or handed to its owners, for a manual app); a
-    failure leaves the grant recorded as held, since it still is."""
-    item.note = result.message
-    if result.outcome is Outcome.FAILED:
-        action, detail = "revocation.failed", {"message": result.message}
-    else:
-        uow.org.remove_grant(item.identity_id, item.entitlement_id)
-        item.status = ItemStatus.REMOVED
-        action, detail = "item.removed", {"identity": item.identity_id}
-    record(
-        uow,
-        at=now,
-        actor=SYSTEM,
-        action=action,
-        request=request,
-        entitlement=item.entitlement_id,
-        **detail,
-    )
-
-
 def retry(
     *, uow: UnitOfWork, directory: Directory, delivery_id: int, actor: str, clock: Clock
 ) -> Delivery:
@@ -222,7 +160,7 @@ def retry(
         if delivery is None:
             raise DomainError(f"no delivery {delivery_id}", code="not_found")
         request = load(uow, delivery.request_id)
-        item = _item(request, delivery)
+        item = item_of(request, delivery)
         if item is None or not _may_retry(directory, item, actor):
             raise NotAllowed(
                 "only an owner of the app or an admin can retry", code="not_task_owner"
@@ -231,7 +169,7 @@ def retry(
             raise DomainError(
                 "this call is not failed (any more)", code=f"already_{delivery.status.value}"
             )
-        if not _takes_away(request, delivery):
+        if not takes_away(request, delivery):
             if request.state is State.FAILED:
                 transition(request, State.FULFILLING, at=now)
             item.status = ItemStatus.QUEUED

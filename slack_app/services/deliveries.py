@@ -30,7 +30,10 @@ def deliver_now(runtime: Runtime) -> list[Delivered]:
     runs no outbox worker, after an approval)."""
     done: list[Delivered] = []
     while batch := deliver_due(
-        uow=runtime.uow(), connectors=runtime.connectors, clock=runtime.clock
+        uow=runtime.uow(),
+        connectors=runtime.connectors,
+        clock=runtime.clock,
+        concurrency=runtime.settings.outbox_concurrency,
     ):
         done.extend(batch)
     return done

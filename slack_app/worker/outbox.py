@@ -2,8 +2,9 @@
 approval, revokes at expiry) and tells people what came of them.
 
 Each round claims due rows in the store (`domain.usecases.outbox`), calls the
-connectors in a worker thread with tenacity retrying a `TransientConnectorError`
-(ACCESS_AGENT_OUTBOX_ATTEMPTS, exponential backoff) and then records done or failed.
+connectors from up to ACCESS_AGENT_OUTBOX_CONCURRENCY threads at once, with tenacity
+retrying a `TransientConnectorError` (ACCESS_AGENT_OUTBOX_ATTEMPTS, exponential
+backoff), and then records done or failed, the whole round in one transaction.
 After the commit: the requester hears of a finished request, the app owners of each
 call (a manual app's task, a done call, or a failure with the connector's error and
 a Retry button), and the alerts channel of each failure once per cause. It runs in
@@ -56,7 +57,9 @@ def retrying(attempts: int, *, wait_max: float = 30.0) -> Caller:
     return call
 
 
-async def deliver_round(deps: SlackDeps, caller: Caller, *, limit: int = 50) -> int:
+async def deliver_round(
+    deps: SlackDeps, caller: Caller, *, limit: int = 50, concurrency: int = 1
+) -> int:
     """One claim and its calls, then the messages; how many rows were recorded."""
     runtime = deps.runtime
     done = await blocking(
@@ -66,6 +69,7 @@ async def deliver_round(deps: SlackDeps, caller: Caller, *, limit: int = 50) -> 
         clock=runtime.clock,
         caller=caller,
         limit=limit,
+        concurrency=concurrency,
     )
     if done:
         directory = await blocking(runtime.directory)
@@ -130,12 +134,15 @@ async def alert(deps: SlackDeps, delivered: Delivered, directory: Directory, err
     )
 
 
-async def run_outbox(deps: SlackDeps, *, attempts: int, poll: float, stop: asyncio.Event) -> None:
-    """Deliver until `stop` is set: at once while there is work, else every `poll` s."""
+async def run_outbox(
+    deps: SlackDeps, *, attempts: int, poll: float, stop: asyncio.Event, concurrency: int = 1
+) -> None:
+    """Deliver until `stop` is set: at once while there is work, else every `poll` s;
+    up to `concurrency` calls of a round at once (ACCESS_AGENT_OUTBOX_CONCURRENCY)."""
     caller = retrying(attempts)
     while not stop.is_set():
         try:
-            if await deliver_round(deps, caller):
+            if await deliver_round(deps, caller, concurrency=concurrency):
                 continue
         except Exception:
             log.exception("outbox round failed; trying again in %s s", poll)

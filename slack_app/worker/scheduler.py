@@ -133,7 +133,11 @@ def start(deps: SlackDeps, settings: Settings, stop: asyncio.Event) -> list[asyn
     """The outbox worker (`slack.outbox`), and the loop unless SCHEDULER_INTERVAL_SECONDS
     is 0, as background tasks."""
     deliver = run_outbox(
-        deps, attempts=settings.outbox_attempts, poll=settings.worker_poll, stop=stop
+        deps,
+        attempts=settings.outbox_attempts,
+        poll=settings.worker_poll,
+        stop=stop,
+        concurrency=settings.outbox_concurrency,
     )
     tasks = [asyncio.create_task(deliver, name="outbox")]
     every = settings.scheduler_interval_seconds
