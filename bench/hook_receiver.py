@@ -1,81 +1,170 @@
-"""The revoke storm's loopback webhook target and the bench's HTTP connector.
+"""The revoke storm's loopback webhook receiver, in a process of its own.
 
-The receiver runs in a process of its own, as a real target would (in the bench's
-process it would share the interpreter lock with the worker it measures). It counts
-the distinct Idempotency-Keys it was sent, as a target that honours the key would,
-and hands the counts back on `GET /keys`. The connector keeps one keep-alive
-connection per thread, as an HTTP client's pool does.
+It does what docs/examples/webhook_receiver.py (the receiver teams copy) does, with
+that example's own `verify`: refuses a request whose signature does not match or whose
+timestamp is more than five minutes from now (401), and answers a repeated
+Idempotency-Key with the first answer without acting again. Acting is counting: each
+revoke it carries out is counted under its request id, and `GET /counts` hands back
+those counts with how many requests came and what was answered. It runs in a process
+of its own, as a real target would (in the bench's process it would share the
+interpreter lock with the worker it measures), and keeps connections alive (HTTP/1.1),
+as a receiver behind a TLS terminator does.
+
+`python -m bench.hook_receiver SECRET_ENV`: serve on a free loopback port (printed
+first), verifying with the secret in the environment variable SECRET_ENV.
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
-from domain.model.requests import AccessRequest, RequestItem
-from domain.ports import FulfillmentResult, Outcome, TransientConnectorError
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "webhook_receiver.py"
+Answer = tuple[int, dict[str, Any]]
+
+
+def _load_example() -> ModuleType:
+    """docs/examples is no package (teams copy the file), so it is loaded by path."""
+    spec = importlib.util.spec_from_file_location("webhook_receiver_example", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_example = _load_example()
+verify: Callable[[bytes, str, str, bytes, float], bool] = _example.verify
+MAX_BODY_BYTES: int = _example.MAX_BODY_BYTES
+
+
+@dataclass
+class Counts:
+    """What the receiver saw: requests, answers by status, effects per request id."""
+
+    requests: int = 0
+    answers: Counter[int] = field(default_factory=Counter)
+    revoked: Counter[str] = field(default_factory=Counter)
+    granted: Counter[str] = field(default_factory=Counter)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "answers": {str(k): v for k, v in self.answers.items()},
+            "revoked": dict(self.revoked),
+            "granted": dict(self.granted),
+        }
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Counts:
+        return cls(
+            requests=document["requests"],
+            answers=Counter({int(k): v for k, v in document["answers"].items()}),
+            revoked=Counter(document["revoked"]),
+            granted=Counter(document["granted"]),
+        )
 
 
 class Receiver(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, secret: bytes) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.keys: Counter[str] = Counter()
+        self.secret = secret
+        self.answers: dict[str, Answer] = {}  # per Idempotency-Key, as the example keeps
         self.lock = threading.Lock()
+        self.counts = Counts()
+
+    def act(self, event: dict[str, Any]) -> Answer:
+        """The example's `provision`: here, count the effect (called under `lock`)."""
+        done = self.counts.revoked if event["action"] == "revoke" else self.counts.granted
+        done[event["request"]["id"]] += 1
+        return 200, {"username": event["account"]["username"]}
 
 
 class _Handler(BaseHTTPRequestHandler):
+    """The example's handler (docs/examples/webhook_receiver.py), counting its answers."""
+
+    server: Receiver
     protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        json.loads(body)
-        server = self.server
-        assert isinstance(server, Receiver)
-        with server.lock:
-            server.keys[self.headers.get("Idempotency-Key") or ""] += 1
-        self.send_response(204)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        with self.server.lock:
+            self.server.counts.requests += 1
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            return self._answer(413, {"error": "body too large"})
+        body = self.rfile.read(length)
+        timestamp = self.headers.get("X-Access-Agent-Timestamp", "")
+        signature = self.headers.get("X-Access-Agent-Signature", "")
+        if not verify(self.server.secret, timestamp, signature, body, time.time()):
+            return self._answer(401, {"error": "bad signature or stale timestamp"})
+        key = self.headers.get("Idempotency-Key", "")
+        with self.server.lock:  # one effect per key, even when two deliveries race
+            answer = self.server.answers.get(key)
+            if answer is None:
+                answer = self.server.act(json.loads(body))
+                if 200 <= answer[0] < 300:
+                    self.server.answers[key] = answer
+        return self._answer(*answer)
 
     def do_GET(self) -> None:
-        server = self.server
-        assert isinstance(server, Receiver)
-        with server.lock:
-            body = json.dumps(dict(server.keys)).encode()
+        with self.server.lock:
+            document = self.server.counts.as_json()
+        payload = json.dumps(document).encode()
         self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: object) -> None:
+    def _answer(self, status: int, document: dict[str, Any]) -> None:
+        with self.server.lock:
+            self.server.counts.answers[status] += 1
+        payload = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
 def main() -> None:
-    """`python -m bench.hook_receiver`: serve on a free loopback port, printed first."""
-    receiver = Receiver()
+    receiver = Receiver(os.environ[sys.argv[1]].encode())
     print(receiver.server_address[1], flush=True)
     receiver.serve_forever()
 
 
 class ReceiverProcess:
-    """`with ReceiverProcess() as hook:` a receiver at `hook.url` for the block."""
+    """`with ReceiverProcess("SECRET_ENV") as hook:` a receiver at `hook.url` for the
+    block, verifying with the secret the variable holds in this process's environment."""
 
-    def __init__(self) -> None:
+    def __init__(self, secret_env: str) -> None:
+        self.secret_env = secret_env
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> ReceiverProcess:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "bench.hook_receiver"], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-m", "bench.hook_receiver", self.secret_env],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self._process.stdout is not None
         self.url = f"http://127.0.0.1:{int(self._process.stdout.readline())}/hook"
@@ -86,62 +175,13 @@ class ReceiverProcess:
             self._process.terminate()
             self._process.wait(timeout=10)
 
-    def keys(self) -> Counter[str]:
-        """How often each key was sent."""
+    def counts(self) -> Counts:
         parts = urlsplit(self.url)
         conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
-        conn.request("GET", "/keys")
-        counts = Counter[str](json.loads(conn.getresponse().read()))
+        conn.request("GET", "/counts")
+        counts = Counts.from_json(json.loads(conn.getresponse().read()))
         conn.close()
         return counts
-
-
-class HttpConnector:
-    """A minimal webhook: a JSON POST with an Idempotency-Key header, 2xx = done."""
-
-    name = "bench-webhook"
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._parts = urlsplit(url)
-        self._local = threading.local()
-
-    def grant(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
-        return self._post("grant", request, item, key)
-
-    def revoke(self, request: AccessRequest, item: RequestItem, *, key: str) -> FulfillmentResult:
-        return self._post("revoke", request, item, key)
-
-    def _post(
-        self, action: str, request: AccessRequest, item: RequestItem, key: str
-    ) -> FulfillmentResult:
-        body = json.dumps(
-            {
-                "action": action,
-                "request": request.id,
-                "entitlement": item.entitlement_id,
-                "identity": item.identity_id,
-            }
-        ).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": key}
-        try:
-            status = self._send(body, headers)
-        except OSError as exc:
-            self._local.conn = None
-            raise TransientConnectorError(str(exc)) from exc
-        if status >= 300:
-            return FulfillmentResult(Outcome.FAILED, f"HTTP {status}")
-        return FulfillmentResult(Outcome.DONE)
-
-    def _send(self, body: bytes, headers: dict[str, str]) -> int:
-        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            host, port = self._parts.hostname or "", self._parts.port
-            conn = self._local.conn = http.client.HTTPConnection(host, port, timeout=10)
-        conn.request("POST", self._parts.path, body=body, headers=headers)
-        answer = conn.getresponse()
-        answer.read()
-        return answer.status
 
 
 if __name__ == "__main__":
