@@ -7,8 +7,8 @@ Idempotency-Key with the first answer without acting again. Acting is counting: 
 revoke it carries out is counted under its request id, and `GET /counts` hands back
 those counts with how many requests came and what was answered. It runs in a process
 of its own, as a real target would (in the bench's process it would share the
-interpreter lock with the worker it measures), and keeps connections alive (HTTP/1.1),
-as a receiver behind a TLS terminator does.
+interpreter lock with the worker it measures), and keeps connections alive (HTTP/1.1,
+without Nagle's delay), as a receiver behind a TLS terminator does.
 
 `python -m bench.hook_receiver SECRET_ENV`: serve on a free loopback port (printed
 first), verifying with the secret in the environment variable SECRET_ENV.
@@ -100,6 +100,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: Receiver
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: on a kept-alive connection Nagle would hold
+    # the body until the client's delayed ACK, 40 ms a call (the example, HTTP/1.0,
+    # closes the connection instead, which sends it at once).
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         with self.server.lock:
