@@ -3,8 +3,8 @@
 Prints org import time (target ≤ 60 s), access diff p50/p99 for access like a person
 and a job title (target p99 ≤ 10 ms) and find-person p50/p99 (target p99 ≤ 5 ms), on
 10,000 people, 1,000 apps, 5,000 entitlements and 100,000 grants by default; then the
-revoke storm (`bench.revoke_storm`: 10,000 grants ending in one minute, through the
-outbox, target ≤ 60 s).
+revoke storm (`bench.revoke_storm`: 10,000 grants ending in one minute, revoked
+through the outbox by the webhook connector, target ≤ 60 s).
 """
 
 from __future__ import annotations
