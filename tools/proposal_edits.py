@@ -51,11 +51,10 @@ def add(ctx: ToolContext, p: Proposal, change: Change) -> Step:
     missed: list[str] = []
     new: list[ProposedItem] = []
     swapped: set[str] = set()  # the apps whose item a bare level replaces
-    for text in texts:
-        app = _level_of_one_app(ctx, p, text)
-        text = f"{app.name} {text}" if app is not None else text
+    for typed in texts:
+        app = _level_of_one_app(ctx, p, typed)
         try:
-            built = _resolve(ctx, card, text)
+            built = _resolve(ctx, card, f"{app.name} {typed}" if app is not None else typed)
         except Cant as cant:
             missed.append(str(cant))
             continue
@@ -99,7 +98,6 @@ def _level_of_one_app(ctx: ToolContext, p: Proposal, text: str) -> Application |
     if len(having) != 1:
         return None
     return ctx.directory.apps[key(having[0])]
-
 
 
 def _resolve(ctx: ToolContext, card: Proposal, text: str) -> Proposal:
