@@ -66,3 +66,17 @@ def test_maintain_not_write_on_a_github_card(said: str) -> None:
     assert changes(ask) == [("add", "maintain")]
     p = card(entitlements=["github write"], duration="for 2 weeks")
     assert ids(change(p, *ask.changes).proposal) == ["github:maintain"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("write, not read", [("add", "write")]),
+        ("not the admin account, use mokafor", [("set_account", "mokafor")]),
+        ("read-only please", []),  # no word says it replaces anything
+    ],
+)
+def test_only_a_lone_level_with_a_swap_cue_is_read_as_a_swap(
+    said: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert changes(on_card(said)) == expected
