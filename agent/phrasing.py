@@ -62,7 +62,7 @@ def proposal_text(proposal: Proposal | Mapping[str, Any]) -> str:
     """The confirmation card as plain text (the Slack card's fallback, the chat's card)."""
     p = proposal if isinstance(proposal, Proposal) else Proposal.model_validate(proposal)
     who = p.beneficiary.name if p.beneficiary else "you"
-    verb = {"revoke": "Remove", "extend": "Extend"}.get(p.kind, "Request")
+    verb = {"revoke": "Remove", "extend": "Extend access"}.get(p.kind, "Request")
     lines = [f"{verb} for {who}:"]
     like = p.access_like
     if like and like.kind != "custom":
@@ -90,7 +90,8 @@ def _duration(p: Proposal) -> str:
         return "  Duration: permanent"
     capped = " (capped)" if duration.capped else ""
     ends = duration.ends or f"at the end of {duration.end_date}"
-    return f"  Ends: {ends}{capped}"
+    label = "New end" if p.kind == "extend" else "Ends"
+    return f"  {label}: {ends}{capped}"
 
 
 def _own_end(end: str | None) -> str:

@@ -7,7 +7,7 @@ A request is built by `build_proposal` and then has the changes said with it app
 from __future__ import annotations
 
 from agent.edits import with_ignored_note
-from agent.phrasing import proposal_text, question_text, refusal_text
+from agent.phrasing import IGNORED_INSTRUCTIONS, proposal_text, question_text, refusal_text
 from agent.state import AskState, Intent, Outcome, Picks, Question, Update
 from tools.base import ToolContext
 from tools.changes import apply_changes
@@ -39,6 +39,8 @@ def shown(proposal: Proposal, ask: AskState, *, said: list[str] | None = None) -
             "refusal_code": code,
         }
     if proposal.status == "needs_input":
+        if ask.ignored_instructions and proposal.problems:
+            proposal = _noted_question(proposal)
         return {
             "proposal": proposal,
             "outcome": Outcome.CLARIFY,
@@ -52,6 +54,17 @@ def shown(proposal: Proposal, ask: AskState, *, said: list[str] | None = None) -
         "question": None,
         "reply": "\n".join([*(said or []), proposal_text(card)]),
     }
+
+
+def _noted_question(proposal: Proposal) -> Proposal:
+    """The question says so when pasted text held instructions it did not follow, as
+    the card would: in its first problem's text, which both Slack's question and the
+    chat's show."""
+    first, *rest = proposal.problems
+    if first.message.startswith(IGNORED_INSTRUCTIONS):
+        return proposal
+    noted = first.model_copy(update={"message": f"{IGNORED_INSTRUCTIONS} {first.message}"})
+    return proposal.model_copy(update={"problems": [noted, *rest]})
 
 
 def proposal_input(ask: AskState, picks: Picks) -> ProposalInput:

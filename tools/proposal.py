@@ -59,8 +59,33 @@ def build_proposal(ctx: ToolContext, inp: ProposalInput) -> Proposal:
         proposal.refusal = refusal.problem
         proposal.status = "refused"
         return proposal
+    if not proposal.items and not proposal.problems:
+        proposal.problems.append(_nothing_named(inp, proposal))
     proposal.status = "needs_input" if proposal.problems else "ready"
     return proposal
+
+
+def _nothing_named(inp: ProposalInput, p: Proposal) -> Problem:
+    """No items and nothing asked: a card is never "ready" empty. The words named none
+    of the reference's access (or nothing at all), so ask which, with the choices."""
+    words = ", ".join(f'"{t.strip()}"' for t in [*inp.entitlements, *inp.apps] if t.strip())
+    like = p.access_like.label if p.access_like and p.access_like.kind != "custom" else ""
+    if like and p.offered:
+        said = f" matches {words}" if words else " was named"
+        return Problem(
+            slot="entitlements",
+            code="nothing_matched",
+            message=f"Nothing of {like}'s access{said}. Which of it do you need?",
+            choices=list(p.offered),
+            multiple=True,
+        )
+    said = f"I couldn't tell which access {words} means. " if words else ""
+    return Problem(
+        slot="entitlements",
+        code="what_access",
+        message=f"{said}What access do you need? Name an app (and level), or say whose "
+        "access you'd like to match.",
+    )
 
 
 def _fill(ctx: ToolContext, inp: ProposalInput, p: Proposal) -> None:

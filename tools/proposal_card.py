@@ -119,7 +119,9 @@ def finish(
     """The card worked out again after its items changed: each new item's end capped
     from the end the requester asked for (`ask`: every item's, when the end changed),
     its routes, its warnings. The earlier card's own notes (e.g. ignored pasted
-    instructions) stay."""
+    instructions) stay. A change never leaves a card with nothing on it."""
+    if not card.items:
+        raise Cant("That would leave nothing on the card.")
     if card.kind == "grant":
         keep = frozenset() if ask else frozenset(i.entitlement_id for i in before.items)
         ask = ask or (asked(before.duration) if before.duration else None)

@@ -4,8 +4,11 @@ Snowflake", "all except X and Y") and keep only ("just GitHub", "only 1 and 3").
 from __future__ import annotations
 
 from domain.ids import key
+from domain.model.org import Application
 from tools.base import ToolContext
 from tools.change_models import Change
+from tools.find import match_app
+from tools.matching import name_index, normalize
 from tools.proposal import build_proposal
 from tools.proposal_card import Cant, Step, finish, labels, on_card
 from tools.proposal_models import Proposal, ProposalInput, ProposedItem
@@ -36,7 +39,9 @@ def keep_only(ctx: ToolContext, p: Proposal, change: Change) -> Step:
 def add(ctx: ToolContext, p: Proposal, change: Change) -> Step:
     """Resolve each name like a new custom ask for the card's beneficiary (policy,
     held, pending, accounts), then put the new items on the card; a name that can't be
-    added is said, and the others are still added."""
+    added is said, and the others are still added. A level named without its app
+    ("I meant read-only") that exactly one app on the card has replaces that app's
+    item with that level."""
     if p.kind not in ("grant", "revoke"):
         raise Cant("Items can't be added to this card; ask for them as a new request.")
     texts = [t for t in change.items if t.strip()]
@@ -45,12 +50,22 @@ def add(ctx: ToolContext, p: Proposal, change: Change) -> Step:
     card = _with_items(p, p.items)
     missed: list[str] = []
     new: list[ProposedItem] = []
-    for text in texts:
+    swapped: set[str] = set()  # the apps whose item a bare level replaces
+    for typed in texts:
+        app = _level_of_one_app(ctx, p, typed)
         try:
-            built = _resolve(ctx, card, text)
+            built = _resolve(ctx, card, f"{app.name} {typed}" if app is not None else typed)
         except Cant as cant:
             missed.append(str(cant))
             continue
+        if app is not None:
+            swapped.add(key(app.id))
+            stays = {key(i.entitlement_id) for i in built.items}
+            card.items = [
+                i
+                for i in card.items
+                if key(i.app_id) != key(app.id) or key(i.entitlement_id) in stays
+            ]
         there = {key(i.entitlement_id) for i in [*card.items, *new]}
         fresh = [i for i in built.items if key(i.entitlement_id) not in there]
         if not fresh:
@@ -61,7 +76,28 @@ def add(ctx: ToolContext, p: Proposal, change: Change) -> Step:
         raise Cant(" ".join(missed))
     card.items.extend(new)
     card = finish(ctx, p, card)
-    return Step(card, f"Added {labels(new)}.{_new_end(p, card)}", missed)
+    return Step(card, _added(p, card, new, swapped), missed)
+
+
+def _added(before: Proposal, after: Proposal, new: list[ProposedItem], swapped: set[str]) -> str:
+    gone = [i for i in before.items if key(i.app_id) in swapped and i not in after.items]
+    if gone:
+        return f"Replaced {labels(gone)} with {labels(new)}.{_new_end(before, after)}"
+    return f"Added {labels(new)}.{_new_end(before, after)}"
+
+
+def _level_of_one_app(ctx: ToolContext, p: Proposal, text: str) -> Application | None:
+    """The one app on the card that has the level `text` names when it names no app
+    ("read-only", "write"); None when it names an app, or no or several card apps."""
+    if match_app(ctx.directory, text).id is not None:
+        return None
+    form = normalize(text)
+    levels = name_index(ctx.directory).levels
+    apps = {key(i.app_id): i.app_id for i in p.items}
+    having = [a for k, a in apps.items() if form in levels[k].exact] if form else []
+    if len(having) != 1:
+        return None
+    return ctx.directory.apps[key(having[0])]
 
 
 def _resolve(ctx: ToolContext, card: Proposal, text: str) -> Proposal:

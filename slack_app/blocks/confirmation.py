@@ -55,14 +55,15 @@ def confirmation_card(
     requester's last message changed on the card ("Removed Snowflake · Analyst.")."""
     p = proposal
     who = p.beneficiary or p.requester
-    verb = "Remove access" if p.kind == "revoke" else "Request access"
+    verb = {"revoke": "Remove access", "extend": "Extend access"}.get(p.kind, "Request access")
     blocks = [header(f"{verb} for {who.name}")]
     if changed:
         blocks.append(section(f"✏️ {mrkdwn(changed)}"))
     blocks += [section(_whom(p)), context(TICK_HINT)]
     blocks += item_boxes(p, directory.timezone if directory else UTC_ZONE)
     if p.kind != "revoke":
-        blocks.append(section(f"*Duration:* {_duration(p)}"))
+        label = "New end" if p.kind == "extend" else "Duration"
+        blocks.append(section(f"*{label}:* {_duration(p)}"))
     blocks += _reason(p, reasons)
     blocks += _route(p)
     blocks += approver_pickers(p, directory)

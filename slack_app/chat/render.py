@@ -71,7 +71,8 @@ def card(p: Proposal, unticked: Collection[str], tz: ZoneInfo) -> str:
     (`/drop N`, `/keep N…`), its own end where it differs from the card's, and the cap
     that shortened it."""
     who = p.beneficiary.name if p.beneficiary else "you"
-    lines = [f"{'Remove' if p.kind == 'revoke' else 'Request'} for {who}:"]
+    verb = {"revoke": "Remove", "extend": "Extend access"}.get(p.kind, "Request")
+    lines = [f"{verb} for {who}:"]
     like = p.access_like
     if like is not None and like.kind != "custom":
         lines.append(f"  Access like: {like.kind.replace('_', ' ')} {like.label}")
@@ -96,7 +97,8 @@ def _card_tail(p: Proposal) -> list[str]:
             lines.append("  Duration: permanent")
         else:
             ends = d.ends or f"at the end of {d.end_date}"
-            lines.append(f"  Ends: {ends}{' (capped)' if d.capped else ''}")
+            label = "New end" if p.kind == "extend" else "Ends"
+            lines.append(f"  {label}: {ends}{' (capped)' if d.capped else ''}")
     lines.append(f"  Reason: {p.reason or '(pick one before submitting)'}")
     if p.reason_text:
         lines.append(f"  In your words: “{p.reason_text}”")

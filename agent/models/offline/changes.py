@@ -74,7 +74,7 @@ def read_changes(
     changes += account.changes
     if duration:
         changes.append(Change(op=ChangeOp.SET_END, duration=duration))
-    changes += item_changes(directory, account.rest)
+    changes += item_changes(directory, account.rest) or level_swap(directory, account.rest)
     return changes
 
 
@@ -179,3 +179,40 @@ def item_changes(directory: Directory, text: str) -> list[Change]:
         else:
             changes.append(Change(op=op, items=[item.text]))
     return changes
+
+
+_SWAP_CUE = re.compile(
+    r"\b(?:meant|mean|actually|instead|rather|make\s+it|change\s+it\s+to|switch(?:\s+it)?\s+to|"
+    r"should\s+be|ignore\s+that|scratch\s+that|not)\b",
+    _I,
+)
+_TOKEN = re.compile(r"\w+(?:[-']\w+)*")
+_ARTICLE = re.compile(r"\b(?:the|my|that|this)[^\S\n]*$", _I)
+
+
+def level_swap(directory: Directory, text: str) -> list[Change]:
+    """ "ignore that, I meant read-only", "actually make it read-only", "write, not
+    read": one level named without its app, with words that say it replaces what is
+    there. Added as it is typed; the tool puts it in place of the item of the one app
+    on the card that has it (or says it can't)."""
+    if not _SWAP_CUE.search(text):
+        return []
+    forms = {f for c in name_index(directory).levels.values() for f in c.exact}
+    tokens = list(_TOKEN.finditer(text))
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            run = tokens[i : i + n]
+            if len(run) < n or normalize(" ".join(t.group() for t in run)) not in forms:
+                continue
+            start, end = run[0].start(), run[-1].end()
+            before = _ARTICLE.sub("", text[max(0, start - 24) : start])
+            after = tokens[i + n].group().casefold() if i + n < len(tokens) else ""
+            if not _NEGATED.search(before) and not re.fullmatch(_ACCOUNT_WORDS, after):
+                found.append(text[start:end])
+            i += n
+            break
+        else:
+            i += 1
+    return [Change(op=ChangeOp.ADD, items=found)] if len(found) == 1 else []

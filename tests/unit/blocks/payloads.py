@@ -26,6 +26,7 @@ from tests.unit.blocks.sample_requests import mine, requests
 from tests.unit.blocks.samples import (
     REASONS,
     THREAD,
+    extension_proposal,
     pick_proposal,
     privileged_proposal,
     proposal,
@@ -154,6 +155,9 @@ def build_all(d: Directory) -> dict[str, dict[str, Any]]:
         ),
         "confirmation_card_pick_approver": confirmation.confirmation_card(
             pick_proposal(d), reasons=REASONS, thread=THREAD, directory=d
+        ),
+        "confirmation_card_extend": confirmation.confirmation_card(
+            extension_proposal(d), reasons=REASONS, thread=THREAD, directory=d
         ),
         "receipt": confirmation.receipt([r["submitted"], r["new_account"]], d),
         "receipt_asked": confirmation.receipt(

@@ -161,3 +161,33 @@ def pick_proposal(d: Directory) -> Proposal:
         )
     )
     return p
+
+
+def extension_proposal(d: Directory) -> Proposal:
+    """Alex extends his temporary AWS read-only grant to 18 March."""
+    alex, dana = d.people["alex@t.test"], d.people["dana@t.test"]
+    me = PersonRef(id=alex.id, name=alex.name, title=alex.title)
+    return Proposal(
+        status="ready",
+        kind="extend",
+        requester=me,
+        beneficiary=me,
+        items=[
+            item(
+                "aws-prod:read-only",
+                "AWS Production · Read-only",
+                "aws-prod",
+                "AWS Production",
+                "aws-prod:alex",
+            )
+        ],
+        duration=DurationOutput(status="temporary", end_date="2026-03-18"),
+        reason="Other",
+        routes=[
+            RouteGroup(
+                entitlement_ids=["aws-prod:read-only"],
+                steps=[Step(rule="manager", approvers=[dana.id], approver_names=[dana.name])],
+            )
+        ],
+        warnings=["Extends AWS Production · Read-only from Fri 6 Mar to Wed 18 Mar."],
+    )
