@@ -4,6 +4,7 @@ signatures use the wall clock, as Slack's do."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from slack_app.bootstrap import build_runtime
 from slack_app.settings import Settings
 from slack_app.testing.signing import SECRET
 from slack_app.testing.slack_api import FakeSlackAPI
+from slack_app.web.metrics import Metrics
 from slack_app.web.server import create_app
 from tests.scenario.harness import SlackHarness
 
@@ -40,4 +42,15 @@ def started_app(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[SlackHarnes
     runtime = build_runtime(settings, clock=FixedClock(NOW))
     app = create_app(settings, runtime=runtime, runner=build_runner(runtime))
     with TestClient(app) as http:
+        _first_tick_done(app.state.deps.metrics)
         yield SlackHarness(http, slack_api, runtime)
+
+
+def _first_tick_done(metrics: Metrics, timeout: float = 30.0) -> None:
+    """The scheduler loop ticks once at start-up, then every minute: wait for that first
+    tick, so a test that moves the clock and ticks itself is never raced by it."""
+    deadline = time.monotonic() + timeout
+    ticks = "access_agent_scheduler_ticks_total"
+    while metrics.sample(ticks, outcome="ok") + metrics.sample(ticks, outcome="failed") < 1:
+        assert time.monotonic() < deadline, "the scheduler's first tick never ran"
+        time.sleep(0.01)

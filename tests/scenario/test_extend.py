@@ -31,7 +31,8 @@ def test_extend_on_the_notice_asks_until_when_then_submits_an_extension(
     granted = grant_for_alex(h.runtime, clock)
     assert granted.end is not None
     clock.current = granted.end - timedelta(hours=12)
-    assert [r.id for r in tick(h).expiring] == [granted.id]
+    # this tick, or the app's own scheduler loop if it ticks first, sends the notice once
+    tick(h)
     notice = dm_to(h, ALEX, ENDS_SOON)
     extend = button(notice.payload, Action.EXTEND)
     assert extend["value"] == granted.id
