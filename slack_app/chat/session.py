@@ -96,11 +96,19 @@ class ChatSession(ApproverCommands):
         if reply.kind is not Outcome.PROPOSAL or reply.proposal is None:
             self.say(reply.text)
             return
-        self.unticked.pop(self.thread, None)  # a card drawn again starts all ticked
+        self._carry_unticks(reply.proposal)
         changed = changed_line(reply)
         if changed:
             self.say(f"✏️ {changed}")
         self._card(reply.proposal)
+
+    def _carry_unticks(self, proposal: Proposal) -> None:
+        """A card drawn again after a change keeps the requester's unticks (no change is
+        silent): by entitlement id, for the items still on the new card."""
+        on_card = {key(i.entitlement_id) for i in proposal.items}
+        off = self.unticked.pop(self.thread, set()) & on_card
+        if off:
+            self.unticked[self.thread] = off
 
     def _withdraw(self, request_ids: list[str]) -> None:
         """ "cancel my GitHub request": the domain withdraws it (only its requester may),

@@ -73,6 +73,19 @@ def test_the_card_is_numbered_with_tick_boxes_and_drop_keep_untick(
     assert "Which items?" in out
 
 
+def test_an_untick_survives_a_typed_change(chat: tuple[ChatSession, list[str]]) -> None:
+    """No change is silent: "make it 3 days" does not tick Datadog again."""
+    session, said = chat
+    run(session, said, THREE, "/drop 2")
+    out = run(session, said, "make it 3 days")
+    assert "[ ] 2. Datadog · Standard" in out and "[x] 1. GitHub" in out
+    assert "[x] 3. AWS Production" in out
+    out = run(session, said, "/submit 1")
+    assert "✓ Submitted" in out
+    assert all(i.entitlement_id != "datadog:standard" for r in mine(session) for i in r.items)
+    assert [r for r in mine(session) if r.items]
+
+
 def test_an_item_with_its_own_end_shows_it_and_its_cap(
     chat: tuple[ChatSession, list[str]],
 ) -> None:
