@@ -252,6 +252,7 @@ class ShownCard(NamedTuple):
 
     message: MessageAt
     open: bool  # False once submitted or cancelled: it then shows the outcome, not a card
+    unticked: tuple[str, ...] = ()  # entitlement ids the requester unticked on it
 
 
 class Cards(Protocol):
@@ -261,9 +262,21 @@ class Cards(Protocol):
 
     def current(self, conversation: str) -> ShownCard | None: ...
 
-    def show(self, conversation: str, card: MessageAt | None, at: datetime) -> MessageAt | None:
-        """`card` is now the conversation's current card (None: it has none); the card
-        it replaces when that one was still open (its message then goes stale)."""
+    def show(
+        self,
+        conversation: str,
+        card: MessageAt | None,
+        at: datetime,
+        unticked: tuple[str, ...] = (),
+    ) -> MessageAt | None:
+        """`card` is now the conversation's current card (None: it has none), drawn with
+        `unticked` unticked; the card it replaces when that one was still open (its
+        message then goes stale)."""
+        ...
+
+    def untick(self, conversation: str, unticked: tuple[str, ...], at: datetime) -> None:
+        """The requester's tick boxes on the current card now leave `unticked` unticked
+        (kept for the next card drawn after a change: no change is silent)."""
         ...
 
     def close(self, conversation: str, at: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, String, Table
+from sqlalchemy import Boolean, Column, String, Table, Text
 
 from domain.store.tables import metadata
 from domain.store.types import UtcDateTime
@@ -15,4 +15,5 @@ conversation_cards = Table(
     Column("ts", String(32), nullable=False),
     Column("open", Boolean(), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("unticked", Text(), nullable=True),  # JSON list of entitlement ids
 )

@@ -15,13 +15,24 @@ class MemoryCards:
     def current(self, conversation: str) -> ShownCard | None:
         return self._rows.get(conversation)
 
-    def show(self, conversation: str, card: MessageAt | None, at: datetime) -> MessageAt | None:
+    def show(
+        self,
+        conversation: str,
+        card: MessageAt | None,
+        at: datetime,
+        unticked: tuple[str, ...] = (),
+    ) -> MessageAt | None:
         before = self._rows.pop(conversation, None)
         if card is not None:
-            self._rows[conversation] = ShownCard(card, open=True)
+            self._rows[conversation] = ShownCard(card, open=True, unticked=unticked)
         return before.message if before is not None and before.open else None
 
     def close(self, conversation: str, at: datetime) -> None:
         shown = self._rows.get(conversation)
         if shown is not None:
             self._rows[conversation] = shown._replace(open=False)
+
+    def untick(self, conversation: str, unticked: tuple[str, ...], at: datetime) -> None:
+        shown = self._rows.get(conversation)
+        if shown is not None:
+            self._rows[conversation] = shown._replace(unticked=unticked)

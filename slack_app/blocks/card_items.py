@@ -12,7 +12,7 @@ and re-checks what is kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,3 +147,28 @@ def _groups(values: Mapping[str, Any]) -> dict[int, set[str]]:
             key(str(o.get("value") or "")) for o in chosen[: PER_GROUP * 2] if isinstance(o, dict)
         }
     return groups
+
+
+def untick(blocks: list[Block], unticked: Collection[str]) -> tuple[str, ...]:
+    """The card's tick boxes with `unticked` items drawn unticked (in place); the ids
+    among them the card holds (an item no longer on the card is dropped)."""
+    off = {key(u) for u in unticked}
+    kept: list[str] = []
+    for block in blocks:
+        for element in block.get("elements") or []:
+            if element.get("type") != "checkboxes" or element.get("action_id") != Action.CARD_ITEMS:
+                continue
+            gone = [o for o in element["options"] if key(str(o["value"])) in off]
+            kept.extend(str(o["value"]) for o in gone)
+            element["initial_options"] = [o for o in element["options"] if o not in gone]
+            if not element["initial_options"]:
+                del element["initial_options"]
+    return tuple(kept)
+
+
+def unticked_of(values: Mapping[str, Any], proposal: Proposal) -> tuple[str, ...]:
+    """The card's items a toggle's `state.values` leave unticked."""
+    on = ticked(values, proposal)
+    if on is None:
+        return ()
+    return tuple(i.entitlement_id for i in proposal.items if i.entitlement_id not in on)

@@ -29,7 +29,7 @@ from domain.errors import DomainError, Duplicate
 from domain.ids import key
 from domain.model.requests import AccessRequest
 from slack_app.blocks.approver_picks import ANYONE, approver_options
-from slack_app.blocks.card_items import ticked
+from slack_app.blocks.card_items import ticked, unticked_of
 from slack_app.blocks.confirmation import cancelled_card, receipt
 from slack_app.blocks.ids import SEP, Action, index, pattern, unpack
 from slack_app.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_OPTION_VALUE, Block
@@ -127,8 +127,20 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if not await current_card.replaced(deps, str(action.get("value") or ""), body):
             await tell(deps, body, EDIT_HINT)
 
-    @app.action(Action.REASON_SELECT)
     @app.action(Action.CARD_ITEMS)
+    async def on_tick(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Kept for the next card drawn after a change (no change is silent); Submit
+        still reads the ticks from the card's state."""
+        await ack()
+        thread = conversation(team_of(body), channel_of(body) or "")
+        if await current_card.replaced(deps, thread, body):
+            return
+        person = await deps.users.person(user_of(body))
+        if person is not None:
+            async with deps.conversation_lock(thread):
+                await blocking(record_ticks, deps, thread, person.id, body)
+
+    @app.action(Action.REASON_SELECT)
     @app.action(pattern(Action.PICK_APPROVER))
     async def on_card_input(ack: AsyncAck, body: dict[str, Any]) -> None:
         """Read from the card's state when Submit is clicked; on a replaced card, the
@@ -140,6 +152,16 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_pick_search(ack: AsyncAck, body: dict[str, Any]) -> None:
         """Type-ahead for a step with more approvers than a static select holds."""
         await ack(options=await approver_search(deps, body))
+
+
+def record_ticks(deps: SlackDeps, thread: str, person: str, body: dict[str, Any]) -> None:
+    """The items the requester's toggles leave unticked on the open card."""
+    state = deps.runner.state(thread)
+    proposal = state.get("proposal")
+    if key(str(state.get("requester") or "")) != key(person) or not proposal:
+        return
+    off = unticked_of(_values(body), Proposal.model_validate(proposal))
+    current_card.untick(deps.runtime, thread, off)
 
 
 async def submit(  # noqa: PLR0911 (each refusal answers the clicker and stops)

@@ -21,14 +21,30 @@ from slack_app.listeners.records import MessageRef
 from slack_app.slackapi import replies
 
 
-def show(runtime: Runtime, thread: str, card: MessageRef | None) -> MessageRef | None:
-    """`card` is the conversation's current card now (None: it has none); the open
-    card it replaces, if any."""
+def show(
+    runtime: Runtime, thread: str, card: MessageRef | None, unticked: tuple[str, ...] = ()
+) -> MessageRef | None:
+    """`card` is the conversation's current card now (None: it has none), drawn with
+    `unticked` unticked; the open card it replaces, if any."""
     shown = MessageAt(card.channel, card.ts) if card is not None else None
     with runtime.uow() as uow:
-        before = uow.cards.show(thread, shown, runtime.clock.now())
+        before = uow.cards.show(thread, shown, runtime.clock.now(), unticked)
         uow.commit()
     return MessageRef(before.channel, before.ts, card.person if card else "") if before else None
+
+
+def unticked(runtime: Runtime, thread: str) -> tuple[str, ...]:
+    """The items the requester unticked on the conversation's open card."""
+    with runtime.uow() as uow:
+        shown = uow.cards.current(thread)
+    return shown.unticked if shown is not None and shown.open else ()
+
+
+def untick(runtime: Runtime, thread: str, off: tuple[str, ...]) -> None:
+    """A tick toggle on the current card: `off` is what it now leaves unticked."""
+    with runtime.uow() as uow:
+        uow.cards.untick(thread, off, runtime.clock.now())
+        uow.commit()
 
 
 def close(runtime: Runtime, thread: str) -> None:

@@ -23,6 +23,7 @@ from agent.state import Outcome
 from domain.model.directory import Directory
 from domain.ports import MessageAt
 from slack_app import logs
+from slack_app.blocks import card_items
 from slack_app.listeners import current_card
 from slack_app.listeners.deps import SlackDeps
 from slack_app.listeners.edge import agent_turn, blocking, conversation, team_of, tell, update
@@ -146,6 +147,11 @@ async def _turn_bound(
     async with deps.conversation_lock(thread):
         payload, kind = await _answer(deps, thread, person_id, run)
         log.info("turn answered")
+        off: tuple[str, ...] = ()
+        if kind is not Outcome.ANSWERED and replies.is_card(payload):
+            # no change is silent: the requester's unticks stay on the card drawn again
+            was = await blocking(current_card.unticked, deps.runtime, thread)
+            off = card_items.untick(payload.get("blocks") or [], was)
         ref = posted
         if posted is None:  # the placeholder never made it: send the answer on its own
             sent = await retry.notify(deps.client.chat_postMessage, channel=channel, **payload)
@@ -154,7 +160,7 @@ async def _turn_bound(
         previous = None
         if kind is not Outcome.ANSWERED:
             card = ref if ref is not None and replies.is_card(payload) else None
-            previous = await blocking(current_card.show, deps.runtime, thread, card)
+            previous = await blocking(current_card.show, deps.runtime, thread, card, off)
     if posted is not None and ref is not None:
         await retry.notify(deps.client.chat_update, channel=ref.channel, ts=ref.ts, **payload)
     if previous is not None and previous != ref:

@@ -35,7 +35,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
 def test_migrate_is_repeatable_and_reports_head(sql_store: Store) -> None:
     assert sql_store.engine is not None
     migrate(sql_store.engine)
-    assert current_revision(sql_store.engine) == head_revision() == "0008"
+    assert current_revision(sql_store.engine) == head_revision() == "0009"
 
 
 def test_tables_and_migrations_agree(sql_store: Store) -> None:

@@ -151,3 +151,27 @@ def _conversation_proposal(h: SlackHarness, thread: str) -> Proposal:
     """The card's proposal as the conversation holds it (a runner on the same store)."""
     runner = build_runner(h.runtime)
     return Proposal.model_validate(runner.state(thread)["proposal"])
+
+
+def test_an_untick_survives_a_typed_change(slack: SlackHarness) -> None:
+    """No change is silent: "make it 3 days" draws the new card with Datadog still
+    unticked, and Submit with that card's ticks leaves it out."""
+    h = slack
+    card = card_for(h, ALEX, THREE)
+    toggle = {"type": "checkboxes", "action_id": Action.CARD_ITEMS, "value": None}
+    answer = h.click(
+        ALEX,
+        toggle,
+        channel=card.channel,
+        ts=card.ts,
+        values=ticks("github:write", "aws-prod:read-only"),
+        block_id=pack(Action.CARD_ITEMS, "0"),
+    )
+    assert answer.status_code == 200
+    time.sleep(0.3)
+    again = card_for(h, ALEX, "make it 3 days")
+    assert card_items(again) == ["github:write", "aws-prod:read-only"]
+    submit_with(h, again, ticks(*card_items(again)))
+    updated(h, again, count=2)
+    items = sorted(i.entitlement_id for r in requests_of(h, ALEX_ID) for i in r.items)
+    assert items == ["aws-prod:read-only", "github:write"]
