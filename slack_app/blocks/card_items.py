@@ -1,4 +1,5 @@
-"""The confirmation card's items as tick boxes, all ticked, and which ones came back ticked.
+"""The confirmation card's items as tick boxes (ticked, but for those the requester
+unticked on the card before), and which ones came back ticked.
 
 Items go in groups of 10 (Slack's most per checkboxes element), one actions block each,
 block_id `card_items|<group>`. An item's end is shown beside it only when it differs
@@ -30,7 +31,8 @@ MAX_GROUPS = 4  # items past 40 are listed as text and always kept
 
 
 def item_boxes(proposal: Proposal, tz: ZoneInfo = UTC_ZONE) -> list[Block]:
-    """The tick boxes (all ticked), the items past the boxes as lines, the cap notes."""
+    """The tick boxes (all ticked; `untick` clears some), the items past the boxes as
+    lines, the cap notes."""
     items = proposal.items
     blocks = [
         _group(n, items[start : start + PER_GROUP], proposal, tz)

@@ -12,9 +12,10 @@ changed since (an edit made a newer card), the click is refused as stale, on any
 replica. Approver picks are read from the card's state at Submit and checked against
 the submitted requests (`services.picks`). The card then becomes the receipt and the
 first step's approvers (or the one picked) get a DM. Submit requests only the items
-ticked in the card's state (a tick toggle itself does nothing): they are intersected
-with the card's items, so an altered payload can only narrow, and the kept set is
-re-resolved by the tools (`services.ticks`) and re-checked by the domain at submission.
+ticked in the card's state (a tick toggle submits nothing; it is saved on the card's
+row, so the next card keeps it): they are intersected with the card's items, so an
+altered payload can only narrow, and the kept set is re-resolved by the tools
+(`services.ticks`) and re-checked by the domain at submission.
 """
 
 from __future__ import annotations
