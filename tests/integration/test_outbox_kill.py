@@ -107,7 +107,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: Receiver
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the worker was killed while sending: no call landed
+            self.close_connection = True
+            return
         stamp = self.headers.get("X-Access-Agent-Timestamp", "")
         signed = self.headers.get("X-Access-Agent-Signature", "")
         if not verify(self.server.secret, stamp, signed, body, time.time()):
