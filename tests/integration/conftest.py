@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from domain.ports import UnitOfWork
 from domain.store.engine import make_engine
@@ -40,6 +41,30 @@ def postgres_url() -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI must run the PostgreSQL tests: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on DATABASE_URL's server, dropped afterwards: for
+    tests whose other processes must see it (a schema on search_path would not follow
+    them). An unreachable server skips, or fails under CI=true."""
+    url = postgres_url()
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        reason = f"PostgreSQL at DATABASE_URL unreachable: {exc}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}", pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _memory() -> Iterator[Store]:

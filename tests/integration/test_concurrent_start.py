@@ -10,16 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from domain.store.engine import make_engine
-from tests.integration.conftest import postgres_url
+from tests.integration.conftest import fresh_postgres_database
 
 PROCESSES = 4
 ROUNDS = 3
@@ -30,17 +26,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def empty_database() -> Iterator[str]:
     """The URL of a new, empty database on DATABASE_URL's server."""
-    url = postgres_url()
-    name = f"start_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_postgres_database("start")
 
 
 def start_workers(url: str, cwd: Path) -> list[tuple[int, str]]:

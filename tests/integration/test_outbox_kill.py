@@ -26,7 +26,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -35,8 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
 from bench.hook_receiver import verify
 from domain.model.org import (
@@ -57,7 +54,7 @@ from domain.store.orgsync import import_org
 from domain.store.uow import SqlUnitOfWork
 from domain.usecases.expiry import expire_due
 from domain.usecases.fulfillment import fulfill
-from tests.integration.conftest import postgres_url
+from tests.integration.conftest import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_ENV = "KILL_TEST_WEBHOOK_SECRET"
@@ -167,26 +164,7 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
 
 
 def _fresh_postgres() -> Iterator[str]:
-    """A database of its own, dropped afterwards (the worker is another process, so a
-    schema on search_path would not follow it)."""
-    url = postgres_url()
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"kill_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        reason = f"PostgreSQL at DATABASE_URL unreachable: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}", pytrace=False)
-        pytest.skip(reason)
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_postgres_database("kill")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from domain.store.engine import make_engine
 from domain.store.uow import SqlUnitOfWork
@@ -28,7 +25,7 @@ from slack_app.blocks.ids import Action
 from slack_app.slackapi.replies import SUPERSEDED
 from slack_app.testing.signing import SECRET, sign
 from slack_app.testing.slack_api import FakeSlackAPI
-from tests.integration.conftest import postgres_url
+from tests.integration.conftest import fresh_postgres_database
 from tests.scenario.harness import button, has_action
 from tests.scenario.test_crash import App, wait_until
 from tests.scenario.test_serve_cli import _free_port
@@ -41,17 +38,7 @@ WAIT = 30  # seconds: a turn or a click, on a loaded machine
 @pytest.fixture
 def database() -> Iterator[str]:
     """The URL of a new, empty database on DATABASE_URL's server."""
-    url = postgres_url()
-    name = f"cards_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_postgres_database("cards")
 
 
 def replica(tmp_path: Path, name: str, url: str, slack_api: FakeSlackAPI, **extra: str) -> App:
